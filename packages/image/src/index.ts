@@ -1,0 +1,32 @@
+export { boxArea, clampBox, enlargeBox, flipBoxHorizontal, intersection, iou, isValidBox, makeSquare, roundBoxOut } from './box.js';
+export {
+  cropAndWarpLabel,
+  cropAndWarpRgb,
+  cropAndWarpScoreMap,
+  cropLabel,
+  cropRgb,
+  cropScoreMap,
+  flipHorizontal,
+  type WarpOptions,
+} from './crop.js';
+export { type DecodedLabelPng, decodeLabelPng, encodeLabelPng } from './label-png.js';
+export { type Palette, VOC_PALETTE, vocPalette } from './palette.js';
+export { decodePpm, encodePpm } from './ppm.js';
+export { colorizeLabels, drawBoxes, type OverlayOptions, overlayLabels } from './render.js';
+export { type Interpolation, type Mapping, resample } from './resample.js';
+export { resizeLabel, resizeRgb, resizeScoreMap } from './resize.js';
+export {
+  assertLabelMap,
+  assertRgbImage,
+  assertSameSize,
+  assertScoreMap,
+  type Box,
+  createLabelMap,
+  createRgbImage,
+  createScoreMap,
+  ImageError,
+  type LabelMap,
+  type RgbImage,
+  type ScoreMap,
+  VOID,
+} from './types.js';
