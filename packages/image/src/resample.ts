@@ -92,39 +92,35 @@ export function resample<T extends Num>(a: ResampleArgs<T>): T {
   }
   const xt = bilinearTaps(dw, sw, m.scaleX, m.offsetX, clampEdges);
   const yt = bilinearTaps(dh, sh, m.scaleY, m.offsetY, clampEdges);
-  const rowA = new Float32Array(dw * C);
-  const rowB = new Float32Array(dw * C);
-  // Separable: interpolate the two source rows along x, then blend them along y.
+  // Outside taps (−1) point at a virtual fill pixel appended to the row buffer, so the inner loops are branch-free
+  // and only ever read a Float32Array (monomorphic, whatever the source type).
+  const x0 = new Int32Array(dw);
+  const x1 = new Int32Array(dw);
+  for (let ox = 0; ox < dw; ox++) {
+    x0[ox] = (xt.i0[ox]! < 0 ? sw : xt.i0[ox]!) * C;
+    x1[ox] = (xt.i1[ox]! < 0 ? sw : xt.i1[ox]!) * C;
+  }
+  const wx = xt.w1;
+  const srcRow = new Float32Array((sw + 1) * C);
+  for (let c = 0; c < C; c++) srcRow[sw * C + c] = fill[c]!;
+  const rowLen = dw * C;
+  let bufA = new Float32Array(rowLen);
+  let bufB = new Float32Array(rowLen);
   const lerpRow = (sy: number, out: Float32Array) => {
     if (sy < 0) {
-      for (let ox = 0, o = 0; ox < dw; ox++) for (let c = 0; c < C; c++) out[o++] = fill[c]!;
+      for (let o = 0; o < rowLen; o += C) for (let c = 0; c < C; c++) out[o + c] = fill[c]!;
       return;
     }
-    const base = sy * sw * C;
-    const { i0, i1, w1 } = xt;
-    for (let ox = 0, o = 0; ox < dw; ox++) {
-      const a0 = i0[ox]!;
-      const a1 = i1[ox]!;
-      const t = w1[ox]!;
-      const p0 = base + a0 * C;
-      const p1 = base + a1 * C;
-      for (let c = 0; c < C; c++) {
-        const v0 = a0 >= 0 ? src[p0 + c]! : fill[c]!;
-        const v1 = a1 >= 0 ? src[p1 + c]! : fill[c]!;
-        out[o++] = v0 + (v1 - v0) * t;
-      }
-    }
+    srcRow.set(src.subarray(sy * sw * C, (sy + 1) * sw * C));
+    lerpRowInto(srcRow, out, x0, x1, wx, dw, C);
   };
+  // Separable: interpolate the two source rows along x (cached across output rows), then blend along y.
   let cachedA = -2;
   let cachedB = -2;
-  let bufA = rowA;
-  let bufB = rowB;
-  const rowLen = dw * C;
   for (let oy = 0; oy < dh; oy++) {
     const y0 = yt.i0[oy]!;
     const y1 = yt.i1[oy]!;
     const t = yt.w1[oy]!;
-    // Reuse interpolated rows across output rows (upsampling reads the same source rows repeatedly).
     if (y0 !== cachedA) {
       if (y0 === cachedB) {
         const tmp = bufA;
@@ -141,19 +137,40 @@ export function resample<T extends Num>(a: ResampleArgs<T>): T {
       lerpRow(y1, bufB);
       cachedB = y1;
     }
-    const o = oy * rowLen;
-    if (round) {
-      for (let i = 0; i < rowLen; i++) {
-        const va = bufA[i]!;
-        const v = va + (bufB[i]! - va) * t;
-        dst[o + i] = v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
-      }
-    } else {
-      for (let i = 0; i < rowLen; i++) {
-        const va = bufA[i]!;
-        dst[o + i] = va + (bufB[i]! - va) * t;
-      }
-    }
+    if (dst instanceof Uint8Array) blendRowU8(bufA, bufB, t, dst, oy * rowLen, rowLen);
+    else blendRowF32(bufA, bufB, t, dst as Float32Array, oy * rowLen, rowLen);
   }
   return dst;
+}
+
+function lerpRowInto(row: Float32Array, out: Float32Array, x0: Int32Array, x1: Int32Array, wx: Float32Array, dw: number, C: number): void {
+  let o = 0;
+  for (let ox = 0; ox < dw; ox++) {
+    const p0 = x0[ox]!;
+    const p1 = x1[ox]!;
+    const t = wx[ox]!;
+    for (let c = 0; c < C; c++) {
+      const v0 = row[p0 + c]!;
+      out[o++] = v0 + (row[p1 + c]! - v0) * t;
+    }
+  }
+}
+
+function blendRowF32(a: Float32Array, b: Float32Array, t: number, dst: Float32Array, o: number, n: number): void {
+  if (t === 0) {
+    dst.set(a, o);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const va = a[i]!;
+    dst[o + i] = va + (b[i]! - va) * t;
+  }
+}
+
+function blendRowU8(a: Float32Array, b: Float32Array, t: number, dst: Uint8Array, o: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const va = a[i]!;
+    const v = va + (b[i]! - va) * t;
+    dst[o + i] = v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
+  }
 }
