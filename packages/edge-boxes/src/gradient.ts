@@ -1,0 +1,49 @@
+import { ImageError } from '@deconvnet/image';
+
+/**
+ * Central differences as pdollar/toolbox `gradient2` (gradientMex `grad1`): (I[x+1] − I[x−1]) / 2 inside,
+ * one-sided I[1] − I[0] (full weight) at the borders. Row-major plane; needs width, height ≥ 2.
+ */
+export function gradient2(src: Float32Array, width: number, height: number): { gx: Float32Array; gy: Float32Array } {
+  if (width < 2 || height < 2) throw new ImageError('gradient2', `plane must be at least 2×2, got ${width}×${height}`);
+  const gx = new Float32Array(width * height);
+  const gy = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    gx[o] = src[o + 1]! - src[o]!;
+    for (let x = 1; x < width - 1; x++) gx[o + x] = (src[o + x + 1]! - src[o + x - 1]!) * 0.5;
+    gx[o + width - 1] = src[o + width - 1]! - src[o + width - 2]!;
+  }
+  const last = (height - 1) * width;
+  for (let x = 0; x < width; x++) {
+    gy[x] = src[width + x]! - src[x]!;
+    gy[last + x] = src[last + x]! - src[last - width + x]!;
+  }
+  for (let y = 1; y < height - 1; y++) {
+    const o = y * width;
+    for (let x = 0; x < width; x++) gy[o + x] = (src[o + width + x]! - src[o - width + x]!) * 0.5;
+  }
+  return { gx, gy };
+}
+
+/**
+ * Gradient magnitude keeping, per pixel, the channel with the largest squared magnitude
+ * (pdollar/toolbox `gradientMag`, `gradMag`; ties keep the earlier channel). `planes` are row-major planes.
+ */
+export function gradientMag(planes: readonly Float32Array[], width: number, height: number): Float32Array {
+  if (planes.length === 0) throw new ImageError('gradientMag', 'needs at least one channel');
+  const n = width * height;
+  const best = new Float32Array(n);
+  for (let c = 0; c < planes.length; c++) {
+    const plane = planes[c]!;
+    if (plane.length !== n)
+      throw new ImageError('gradientMag', `channel ${c} has ${plane.length} values, expected ${n}`);
+    const { gx, gy } = gradient2(plane, width, height);
+    for (let i = 0; i < n; i++) {
+      const m2 = Math.fround(Math.fround(gx[i]! * gx[i]!) + Math.fround(gy[i]! * gy[i]!));
+      if (c === 0 || m2 > best[i]!) best[i] = m2;
+    }
+  }
+  for (let i = 0; i < n; i++) best[i] = Math.sqrt(best[i]!);
+  return best;
+}
