@@ -1,0 +1,85 @@
+/**
+ * Open-addressing hash table from int16 lattice keys (d coordinates) to vertex ids, ids assigned in insertion
+ * order as in the reference's HashTable (src/permutohedral.cpp). The reference's hash function and capacity
+ * policy only affect probing, never ids, so a power-of-two table with a mixed hash is used instead.
+ */
+export class LatticeHash {
+  readonly keySize: number;
+  private capacity: number;
+  private mask: number;
+  private table: Int32Array;
+  /** Stored keys, `keySize` int16 per vertex (the reference stores `short` too: coordinates wrap at ±32768). */
+  keys: Int16Array;
+  size = 0;
+
+  constructor(keySize: number, expected: number) {
+    this.keySize = keySize;
+    let cap = 16;
+    while (cap < 2 * expected) cap *= 2;
+    this.capacity = cap;
+    this.mask = cap - 1;
+    this.table = new Int32Array(cap).fill(-1);
+    this.keys = new Int16Array(Math.max(16, expected) * keySize);
+  }
+
+  private hash(k: Int16Array, at: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < this.keySize; i++) h = Math.imul(h ^ (k[at + i] as number), 0x01000193);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+    return h & this.mask;
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    this.capacity = cap;
+    this.mask = cap - 1;
+    const table = new Int32Array(cap).fill(-1);
+    const ks = this.keySize;
+    for (let e = 0; e < this.size; e++) {
+      let h = this.hash(this.keys, e * ks);
+      while (table[h] !== -1) h = (h + 1) & this.mask;
+      table[h] = e;
+    }
+    this.table = table;
+  }
+
+  /** Id of key `k[at..at+keySize)`, inserting it when `create` (else −1 when absent). */
+  find(k: Int16Array, at: number, create: boolean): number {
+    const ks = this.keySize;
+    let h = this.hash(k, at);
+    const keys = this.keys;
+    const table = this.table;
+    for (;;) {
+      const e = table[h] as number;
+      if (e === -1) {
+        if (!create) return -1;
+        if (2 * (this.size + 1) > this.capacity) {
+          this.grow();
+          return this.find(k, at, create);
+        }
+        const id = this.size++;
+        if ((id + 1) * ks > this.keys.length) {
+          const bigger = new Int16Array(this.keys.length * 2);
+          bigger.set(this.keys);
+          this.keys = bigger;
+        }
+        const dst = this.keys;
+        for (let i = 0; i < ks; i++) dst[id * ks + i] = k[at + i] as number;
+        table[h] = id;
+        return id;
+      }
+      let same = true;
+      const base = e * ks;
+      for (let i = 0; i < ks; i++) {
+        if (keys[base + i] !== k[at + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return e;
+      h = (h + 1) & this.mask;
+    }
+  }
+}
