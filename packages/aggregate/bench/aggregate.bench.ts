@@ -1,4 +1,5 @@
-import { type Box, createScoreMap, resizeScoreMap, type ScoreMap } from '@deconvnet/image';
+import { loadavg } from 'node:os';
+import { type Box, createScoreMap, resizeScoreMap, type ScoreMap, simdAvailable } from '@deconvnet/image';
 import { test } from 'vitest';
 import { createAggregator, ensembleWithFcn, planWindows, softmax } from '../src/index.js';
 
@@ -237,6 +238,11 @@ test('aggregate bench', async () => {
   console.log(
     `\nstreaming 2000: RSS ${mib(before.rss)} → peak ${mib(peakRss)} MiB, heap used ${mib(before.heapUsed)} → peak ${mib(peakHeap)} MiB, ` +
       `array buffers ${mib(before.arrayBuffers)} → peak ${mib(peakAb)} MiB (one canvas = ${mib(W * H * (C + 1) * 4)} MiB; the 50 input maps alone are ${mib(50 * 224 * 224 * C * 4)} MiB)`,
+  );
+  console.log(
+    `WebAssembly SIMD kernel: ${simdAvailable() ? 'yes' : 'no (JS loops)'}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   console.log(`process peak RSS ${mib(m.rss)} MiB, heap used ${mib(m.heapUsed)} MiB; node ${process.version}`);
 });

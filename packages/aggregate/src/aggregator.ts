@@ -1,6 +1,13 @@
-import { assertScoreMap, type Box, createScoreMap, ImageError, type ScoreMap } from '@deconvnet/image';
+import {
+  assertScoreMap,
+  type Box,
+  createScoreCanvas,
+  createScoreMap,
+  ImageError,
+  type ScoreMap,
+} from '@deconvnet/image';
 import { applyFallback, type Fallback } from './fallback.js';
-import { createPasteWorkspace, pasteInto } from './pasteback.js';
+import { pasteInto } from './pasteback.js';
 import { softmax } from './softmax.js';
 
 /**
@@ -71,7 +78,7 @@ export interface Aggregator {
   add(map: ScoreMap, window: Box): void;
   /** `add` for each map: an array of maps, or one NHWC batch buffer (no copies). */
   addBatch(maps: readonly ScoreMap[] | ScoreMapBatch, windows: readonly Box[]): void;
-  /** Live view of the per-pixel coverage count (do not modify). */
+  /** The per-pixel coverage count (do not modify): the same array each time, brought up to date when read. */
   readonly coverage: Uint32Array;
   /** A copy of the aggregate (mean divided by coverage) and the coverage. Pass `out` to reuse a buffer. */
   result(out?: ScoreMap): AggregateResult;
@@ -109,21 +116,41 @@ export function createAggregator(config: AggregatorConfig): Aggregator {
   if (Number.isNaN(maxFloor) || maxFloor === Number.POSITIVE_INFINITY)
     throw new ImageError(fn, `config.maxFloor must be a number below +Infinity, got ${maxFloor}`);
   const C = channels;
-  let canvas: ScoreMap | null = createScoreMap(width, height, C);
+  // In WebAssembly memory where available: pastes merge into it in place with the SIMD kernel.
+  let canvas: ScoreMap | null = createScoreCanvas(width, height, C);
   let cover: Uint32Array | null = new Uint32Array(width * height);
-  const workspace = createPasteWorkspace(width, C);
   const init = mode === 'max' ? maxFloor : 0;
   if (init !== 0) canvas.data.fill(init);
   let count = 0;
   const combine = mode === 'max' ? 'max' : 'sum';
 
+  // Coverage is accumulated as per-row differences (+1 at a region's first column, −1 past its last: O(rows) per
+  // paste instead of O(pixels)) and folded into `cover` whenever it is read.
+  const diff = new Int32Array((width + 1) * height);
+  let dirty = false;
+  const flush = (co: Uint32Array): void => {
+    if (!dirty) return;
+    for (let y = 0; y < height; y++) {
+      let run = 0;
+      const d = y * (width + 1);
+      const o = y * width;
+      for (let x = 0; x < width; x++) {
+        run += diff[d + x]!;
+        if (run !== 0) co[o + x] = co[o + x]! + run;
+      }
+    }
+    diff.fill(0);
+    dirty = false;
+  };
+
   const live = (what: string): { canvas: ScoreMap; cover: Uint32Array } => {
     if (!canvas || !cover) throw new ImageError(`aggregator.${what}`, 'the aggregator has been disposed');
+    if (what !== 'add') flush(cover);
     return { canvas, cover };
   };
 
   const add = (map: ScoreMap, window: Box, name = 'map'): void => {
-    const { canvas: cv, cover: co } = live('add');
+    const { canvas: cv } = live('add');
     assertScoreMap(map, `aggregator.add ${name}`);
     if (map.channels !== C)
       throw new ImageError(`aggregator.add ${name}`, `has ${map.channels} channels, the aggregator ${C}`);
@@ -131,7 +158,14 @@ export function createAggregator(config: AggregatorConfig): Aggregator {
     const w = emulateOffByOne
       ? { x: window.x + 1, y: window.y + 1, width: window.width, height: window.height }
       : window;
-    pasteInto(cv, map, w, { combine, coverage: co, workspace, floor: mode === 'max' ? maxFloor : undefined });
+    const region = pasteInto(cv, map, w, { combine });
+    if (region) {
+      for (let y = region.y0; y < region.y1; y++) {
+        diff[y * (width + 1) + region.x0]!++;
+        diff[y * (width + 1) + region.x1]!--;
+      }
+      dirty = true;
+    }
     count++;
   };
 

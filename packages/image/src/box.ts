@@ -35,7 +35,8 @@ export function clampBox(b: Box, width: number, height: number): Box | null {
 
 /** Scales a box about its centre by `factor` (DeconvNet enlarges proposals and GT boxes 1.2×). */
 export function enlargeBox(b: Box, factor: number): Box {
-  if (!(factor > 0) || !Number.isFinite(factor)) throw new ImageError('enlargeBox', `factor must be a positive number, got ${factor}`);
+  if (!(factor > 0) || !Number.isFinite(factor))
+    throw new ImageError('enlargeBox', `factor must be a positive number, got ${factor}`);
   const cx = b.x + b.width / 2;
   const cy = b.y + b.height / 2;
   const w = b.width * factor;
@@ -68,7 +69,12 @@ export function flipBoxHorizontal(b: Box, imageWidth: number): Box {
 /** True when the box has finite coordinates and positive size. */
 export function isValidBox(b: Box): boolean {
   return (
-    Number.isFinite(b.x) && Number.isFinite(b.y) && Number.isFinite(b.width) && Number.isFinite(b.height) && b.width > 0 && b.height > 0
+    Number.isFinite(b.x) &&
+    Number.isFinite(b.y) &&
+    Number.isFinite(b.width) &&
+    Number.isFinite(b.height) &&
+    b.width > 0 &&
+    b.height > 0
   );
 }
 

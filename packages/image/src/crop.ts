@@ -21,27 +21,43 @@ export interface WarpOptions {
   fill?: number | ArrayLike<number>;
 }
 
-function fillVector(fill: number | ArrayLike<number> | undefined, channels: number, fallback: number, fn: string): Float32Array {
+function fillVector(
+  fill: number | ArrayLike<number> | undefined,
+  channels: number,
+  fallback: number,
+  fn: string,
+): Float32Array {
   const v = new Float32Array(channels);
   if (fill === undefined || typeof fill === 'number') {
     const f = fill ?? fallback;
     if (!Number.isFinite(f)) throw new ImageError(fn, `fill must be finite, got ${f}`);
     v.fill(f);
   } else {
-    if (fill.length !== channels) throw new ImageError(fn, `fill has ${fill.length} values, expected ${channels} (one per channel)`);
+    if (fill.length !== channels)
+      throw new ImageError(fn, `fill has ${fill.length} values, expected ${channels} (one per channel)`);
     for (let c = 0; c < channels; c++) v[c] = fill[c]!;
   }
   return v;
 }
 
 function checkBox(fn: string, box: Box): void {
-  if (!(Number.isFinite(box.x) && Number.isFinite(box.y) && box.width > 0 && box.height > 0 && Number.isFinite(box.width) && Number.isFinite(box.height))) {
+  if (
+    !(
+      Number.isFinite(box.x) &&
+      Number.isFinite(box.y) &&
+      box.width > 0 &&
+      box.height > 0 &&
+      Number.isFinite(box.width) &&
+      Number.isFinite(box.height)
+    )
+  ) {
     throw new ImageError(fn, `box must have finite coordinates and positive size, got ${JSON.stringify(box)}`);
   }
 }
 
 function checkOut(fn: string, w: number, h: number): void {
-  if (!Number.isInteger(w) || !Number.isInteger(h) || w <= 0 || h <= 0) throw new ImageError(fn, `output size must be positive integers, got ${w}×${h}`);
+  if (!Number.isInteger(w) || !Number.isInteger(h) || w <= 0 || h <= 0)
+    throw new ImageError(fn, `output size must be positive integers, got ${w}×${h}`);
 }
 
 /**
@@ -49,7 +65,13 @@ function checkOut(fn: string, w: number, h: number): void {
  * keeping the aspect ratio — the DeconvNet proposal crop (deconvnet.md §3). Outside pixels read `fill`
  * (default 0, i.e. the zero-padded image of the original code).
  */
-export function cropAndWarpRgb(image: RgbImage, box: Box, outWidth: number, outHeight: number, options: WarpOptions = {}): RgbImage {
+export function cropAndWarpRgb(
+  image: RgbImage,
+  box: Box,
+  outWidth: number,
+  outHeight: number,
+  options: WarpOptions = {},
+): RgbImage {
   assertRgbImage(image);
   checkBox('cropAndWarpRgb', box);
   checkOut('cropAndWarpRgb', outWidth, outHeight);
@@ -70,7 +92,13 @@ export function cropAndWarpRgb(image: RgbImage, box: Box, outWidth: number, outH
 }
 
 /** Label version of {@link cropAndWarpRgb}: nearest-neighbour, outside pixels are {@link VOID} unless `fill` says otherwise. */
-export function cropAndWarpLabel(label: LabelMap, box: Box, outWidth: number, outHeight: number, fill: number = VOID): LabelMap {
+export function cropAndWarpLabel(
+  label: LabelMap,
+  box: Box,
+  outWidth: number,
+  outHeight: number,
+  fill: number = VOID,
+): LabelMap {
   assertLabelMap(label);
   checkBox('cropAndWarpLabel', box);
   checkOut('cropAndWarpLabel', outWidth, outHeight);
@@ -91,7 +119,13 @@ export function cropAndWarpLabel(label: LabelMap, box: Box, outWidth: number, ou
 }
 
 /** Score-map version of {@link cropAndWarpRgb} (bilinear by default, outside = 0). */
-export function cropAndWarpScoreMap(map: ScoreMap, box: Box, outWidth: number, outHeight: number, options: WarpOptions = {}): ScoreMap {
+export function cropAndWarpScoreMap(
+  map: ScoreMap,
+  box: Box,
+  outWidth: number,
+  outHeight: number,
+  options: WarpOptions = {},
+): ScoreMap {
   assertScoreMap(map);
   checkBox('cropAndWarpScoreMap', box);
   checkOut('cropAndWarpScoreMap', outWidth, outHeight);
@@ -145,7 +179,15 @@ export function cropScoreMap(map: ScoreMap, box: Box, fill: number | ArrayLike<n
   assertScoreMap(map);
   const b = integralBox('cropScoreMap', box);
   const out = createScoreMap(b.w, b.h, map.channels);
-  copyPadded(map.data, map.width, map.height, map.channels, out.data, b, fillVector(fill, map.channels, 0, 'cropScoreMap'));
+  copyPadded(
+    map.data,
+    map.width,
+    map.height,
+    map.channels,
+    out.data,
+    b,
+    fillVector(fill, map.channels, 0, 'cropScoreMap'),
+  );
   return out;
 }
 

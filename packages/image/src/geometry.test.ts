@@ -39,7 +39,13 @@ describe('box geometry', () => {
   });
 
   it('clamps, enlarges, squares and flips', () => {
-    expect(clampBox({ x: -5, y: 2, width: 20, height: 100, score: 0.7 }, 10, 50)).toEqual({ x: 0, y: 2, width: 10, height: 48, score: 0.7 });
+    expect(clampBox({ x: -5, y: 2, width: 20, height: 100, score: 0.7 }, 10, 50)).toEqual({
+      x: 0,
+      y: 2,
+      width: 10,
+      height: 48,
+      score: 0.7,
+    });
     expect(clampBox({ x: 20, y: 0, width: 5, height: 5 }, 10, 10)).toBeNull();
     const e = enlargeBox({ x: 10, y: 20, width: 10, height: 20 }, 1.2);
     expect(e.x).toBeCloseTo(9, 12);

@@ -1,4 +1,14 @@
-export { boxArea, clampBox, enlargeBox, flipBoxHorizontal, intersection, iou, isValidBox, makeSquare, roundBoxOut } from './box.js';
+export {
+  boxArea,
+  clampBox,
+  enlargeBox,
+  flipBoxHorizontal,
+  intersection,
+  iou,
+  isValidBox,
+  makeSquare,
+  roundBoxOut,
+} from './box.js';
 export {
   cropAndWarpLabel,
   cropAndWarpRgb,
@@ -13,8 +23,17 @@ export { type DecodedLabelPng, decodeLabelPng, encodeLabelPng } from './label-pn
 export { type Palette, VOC_PALETTE, vocPalette } from './palette.js';
 export { decodePpm, encodePpm } from './ppm.js';
 export { colorizeLabels, drawBoxes, type OverlayOptions, overlayLabels } from './render.js';
-export { type Interpolation, type Mapping, resample } from './resample.js';
+export {
+  type Combine,
+  FLOAT32_MAX,
+  type Interpolation,
+  type Mapping,
+  type ResampleArgs,
+  resample,
+} from './resample.js';
 export { resizeLabel, resizeRgb, resizeScoreMap } from './resize.js';
+export { createScoreCanvas } from './score-canvas.js';
+export { simdAvailable } from './simd-kernel.js';
 export {
   assertLabelMap,
   assertRgbImage,

@@ -79,8 +79,12 @@ describe('label PNG codec', () => {
   });
 
   it('rejects RGB and 16-bit PNGs as labels, naming the file', async () => {
-    const rgb = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#f00' } }).png().toBuffer();
-    expect(() => decodeLabelPng(new Uint8Array(rgb), 'x/rgb.png')).toThrow(/x\/rgb\.png: a label PNG must be palette or 8-bit grayscale/);
+    const rgb = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#f00' } })
+      .png()
+      .toBuffer();
+    expect(() => decodeLabelPng(new Uint8Array(rgb), 'x/rgb.png')).toThrow(
+      /x\/rgb\.png: a label PNG must be palette or 8-bit grayscale/,
+    );
     const g16 = await sharp(new Uint16Array(16).fill(300), { raw: { width: 4, height: 4, channels: 1 } })
       .toColourspace('grey16')
       .png()
@@ -90,7 +94,9 @@ describe('label PNG codec', () => {
 
   it('rejects truncated and non-PNG bytes', async () => {
     const good = encodeLabelPng({ width: 20, height: 20, data: new Uint8Array(400).fill(3) });
-    expect(() => decodeLabelPng(good.subarray(0, good.length - 20), 'cut.png')).toThrow(/cut\.png: corrupt or truncated/);
+    expect(() => decodeLabelPng(good.subarray(0, good.length - 20), 'cut.png')).toThrow(
+      /cut\.png: corrupt or truncated/,
+    );
     expect(() => decodeLabelPng(new Uint8Array([1, 2, 3]), 'junk.png')).toThrow(/junk\.png: not a PNG/);
   });
 });
@@ -103,10 +109,14 @@ describe('decodeImage', () => {
   };
 
   it('expands grayscale and drops or flattens alpha', async () => {
-    const gray = await sharp(Buffer.from([10, 200, 30, 40]), { raw: { width: 2, height: 2, channels: 1 } }).png().toBuffer();
+    const gray = await sharp(Buffer.from([10, 200, 30, 40]), { raw: { width: 2, height: 2, channels: 1 } })
+      .png()
+      .toBuffer();
     const g = await decodeImage(gray, 'gray.png');
     expect(Array.from(g.data)).toEqual([10, 10, 10, 200, 200, 200, 30, 30, 30, 40, 40, 40]);
-    const rgba = await sharp(Buffer.from([255, 0, 0, 0, 0, 255, 0, 255]), { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+    const rgba = await sharp(Buffer.from([255, 0, 0, 0, 0, 255, 0, 255]), { raw: { width: 2, height: 1, channels: 4 } })
+      .png()
+      .toBuffer();
     expect(Array.from((await decodeImage(rgba)).data)).toEqual([255, 0, 0, 0, 255, 0]);
     const flat = await decodeImage(rgba, 'a.png', { alphaBackground: [0, 0, 255] });
     expect(Array.from(flat.data)).toEqual([0, 0, 255, 0, 255, 0]);
@@ -114,7 +124,10 @@ describe('decodeImage', () => {
 
   it('converts 16-bit PNG to 8 bits', async () => {
     const v = new Uint16Array([0, 65535, 257 * 100, 0, 0, 65535]);
-    const png = await sharp(v, { raw: { width: 2, height: 1, channels: 3 } }).toColourspace('rgb16').png().toBuffer();
+    const png = await sharp(v, { raw: { width: 2, height: 1, channels: 3 } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     expect((await sharp(png).metadata()).depth).toBe('ushort');
     expect(Array.from((await decodeImage(png)).data)).toEqual([0, 255, 100, 0, 0, 255]);
   });
@@ -147,7 +160,9 @@ describe('decodeImage', () => {
     const r = await decodeImage(red);
     expect(r.data[0]).toBeGreaterThan(150);
     expect(r.data[1]).toBeLessThan(90);
-    const webp = await sharp(Buffer.from(grad(5, 5)), { raw: { width: 5, height: 5, channels: 3 } }).webp({ lossless: true }).toBuffer();
+    const webp = await sharp(Buffer.from(grad(5, 5)), { raw: { width: 5, height: 5, channels: 3 } })
+      .webp({ lossless: true })
+      .toBuffer();
     expect((await decodeImage(webp)).data).toEqual(grad(5, 5));
   });
 
@@ -155,7 +170,9 @@ describe('decodeImage', () => {
     const bytes = new Uint8Array(await readFile(fixture(`${VOC}/JPEGImages/2007_000063.jpg`)));
     await expect(decodeImage(bytes.subarray(0, 4000), 'cut.jpg')).rejects.toThrow(/cut\.jpg: corrupt or truncated/);
     await expect(decodeImage(new Uint8Array(64).fill(7), 'noise.bin')).rejects.toThrow(/noise\.bin: unsupported/);
-    await expect(decodeImage(bytes, 'big.jpg', { maxPixels: 1000 })).rejects.toThrow(/big\.jpg: image is 500×375 = 187500 pixels, over the limit of 1000/);
+    await expect(decodeImage(bytes, 'big.jpg', { maxPixels: 1000 })).rejects.toThrow(
+      /big\.jpg: image is 500×375 = 187500 pixels, over the limit of 1000/,
+    );
     await expect(readImage('/nonexistent/x.jpg')).rejects.toThrow(/\/nonexistent\/x\.jpg: file not found/);
   });
 });
@@ -163,7 +180,11 @@ describe('decodeImage', () => {
 describe('writers', () => {
   it('writes label PNGs and images atomically and they read back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'img-'));
-    const label: LabelMap = { width: 5, height: 3, data: new Uint8Array([0, 1, 2, 3, 255, 9, 9, 9, 9, 9, 20, 20, 0, 0, 0]) };
+    const label: LabelMap = {
+      width: 5,
+      height: 3,
+      data: new Uint8Array([0, 1, 2, 3, 255, 9, 9, 9, 9, 9, 20, 20, 0, 0, 0]),
+    };
     await writeLabelPng(join(dir, 'l.png'), label);
     expect((await readLabelPng(join(dir, 'l.png'))).data).toEqual(label.data);
     const img = { width: 2, height: 2, data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) };
@@ -178,7 +199,9 @@ describe('writers', () => {
   it('leaves no partial or temp file when a write fails', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'img-'));
     await writeFile(join(dir, 'keep.txt'), 'old');
-    await expect(writeFileAtomic(join(dir, 'missing', 'x.png'), new Uint8Array(3))).rejects.toThrow(/missing\/x\.png: cannot write/);
+    await expect(writeFileAtomic(join(dir, 'missing', 'x.png'), new Uint8Array(3))).rejects.toThrow(
+      /missing\/x\.png: cannot write/,
+    );
     expect(await readdir(dir)).toEqual(['keep.txt']);
     await writeFileAtomic(join(dir, 'keep.txt'), 'new');
     expect(await readFile(join(dir, 'keep.txt'), 'utf8')).toBe('new');

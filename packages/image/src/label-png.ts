@@ -35,7 +35,10 @@ export function decodeLabelPng(bytes: Uint8Array, name = 'label PNG'): DecodedLa
   if (channels === 1 && depth === 8) {
     return { width, height, data: new Uint8Array(png.data as Uint8Array), palette: null };
   }
-  throw new ImageError(name, `a label PNG must be palette or 8-bit grayscale, got ${channels} channel(s) at ${depth} bits`);
+  throw new ImageError(
+    name,
+    `a label PNG must be palette or 8-bit grayscale, got ${channels} channel(s) at ${depth} bits`,
+  );
 }
 
 function unpack(src: Uint8Array, width: number, height: number, depth: number, name: string): Uint8Array {
@@ -61,7 +64,8 @@ function unpack(src: Uint8Array, width: number, height: number, depth: number, n
 /** Encodes a label map as an 8-bit palette PNG whose pixel values are exactly the labels (default: VOC palette). */
 export function encodeLabelPng(label: LabelMap, palette: Palette = VOC_PALETTE): Uint8Array {
   assertLabelMap(label);
-  if (palette.length === 0 || palette.length > 256) throw new ImageError('encodeLabelPng', `palette must have 1–256 entries, got ${palette.length}`);
+  if (palette.length === 0 || palette.length > 256)
+    throw new ImageError('encodeLabelPng', `palette must have 1–256 entries, got ${palette.length}`);
   let max = 0;
   for (let i = 0; i < label.data.length; i++) if (label.data[i]! > max) max = label.data[i]!;
   // PNG requires every index to have a palette entry: pad with black up to the largest index.

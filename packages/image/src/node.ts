@@ -27,7 +27,8 @@ export interface DecodeOptions {
  */
 export async function decodeImage(bytes: Uint8Array, name = 'image', options: DecodeOptions = {}): Promise<RgbImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x36) return checkLimit(decodePpm(bytes, name), name, maxPixels);
+  if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x36)
+    return checkLimit(decodePpm(bytes, name), name, maxPixels);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -37,7 +38,8 @@ export async function decodeImage(bytes: Uint8Array, name = 'image', options: De
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
   if (!(w > 0 && h > 0)) throw new ImageError(name, 'image has no size (corrupt header?)');
-  if (w * h > maxPixels) throw new ImageError(name, `image is ${w}×${h} = ${w * h} pixels, over the limit of ${maxPixels}`);
+  if (w * h > maxPixels)
+    throw new ImageError(name, `image is ${w}×${h} = ${w * h} pixels, over the limit of ${maxPixels}`);
   try {
     let pipe = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' }).rotate();
     if (options.alphaBackground) {
@@ -46,9 +48,16 @@ export async function decodeImage(bytes: Uint8Array, name = 'image', options: De
     } else {
       pipe = pipe.removeAlpha();
     }
-    const { data, info } = await pipe.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const { data, info } = await pipe
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoder produced ${info.channels} channels`);
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    };
   } catch (e) {
     if (e instanceof ImageError) throw e;
     throw new ImageError(name, describeSharpError(e), { cause: e });
@@ -56,14 +65,16 @@ export async function decodeImage(bytes: Uint8Array, name = 'image', options: De
 }
 
 function checkLimit(img: RgbImage, name: string, maxPixels: number): RgbImage {
-  if (img.width * img.height > maxPixels) throw new ImageError(name, `image is ${img.width}×${img.height}, over the limit of ${maxPixels} pixels`);
+  if (img.width * img.height > maxPixels)
+    throw new ImageError(name, `image is ${img.width}×${img.height}, over the limit of ${maxPixels} pixels`);
   return img;
 }
 
 function describeSharpError(e: unknown): string {
   const msg = (e as Error)?.message ?? String(e);
   if (/unsupported image format/i.test(msg)) return 'unsupported or unrecognised image format';
-  if (/premature end|truncated|corrupt|VipsJpeg|pngload|webpload|Invalid|bad/i.test(msg)) return `corrupt or truncated image (${msg.split('\n')[0]})`;
+  if (/premature end|truncated|corrupt|VipsJpeg|pngload|webpload|Invalid|bad/i.test(msg))
+    return `corrupt or truncated image (${msg.split('\n')[0]})`;
   return `cannot decode image (${msg.split('\n')[0]})`;
 }
 
@@ -72,7 +83,9 @@ async function readBytes(path: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ImageError(path, code === 'ENOENT' ? 'file not found' : `cannot read file (${(e as Error).message})`, { cause: e });
+    throw new ImageError(path, code === 'ENOENT' ? 'file not found' : `cannot read file (${(e as Error).message})`, {
+      cause: e,
+    });
   }
 }
 
@@ -119,6 +132,10 @@ export async function encodeImage(image: RgbImage, format: ImageFormat = 'png', 
 /** Writes RGB to `path` atomically; the format follows the extension (.png, .jpg/.jpeg) unless given. */
 export async function writeImage(path: string, image: RgbImage, format?: ImageFormat, quality?: number): Promise<void> {
   const fmt = format ?? (/\.jpe?g$/i.test(path) ? 'jpeg' : /\.png$/i.test(path) ? 'png' : undefined);
-  if (!fmt) throw new ImageError(path, 'cannot tell the image format from the extension (use .png, .jpg or .jpeg, or pass a format)');
+  if (!fmt)
+    throw new ImageError(
+      path,
+      'cannot tell the image format from the extension (use .png, .jpg or .jpeg, or pass a format)',
+    );
   await writeFileAtomic(path, await encodeImage(image, fmt, quality));
 }

@@ -20,7 +20,8 @@ export function decodePpm(bytes: Uint8Array, name = 'PPM'): RgbImage {
   const width = Number(token());
   const height = Number(token());
   const maxval = Number(token());
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) throw new ImageError(name, 'bad PPM size');
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0)
+    throw new ImageError(name, 'bad PPM size');
   if (maxval !== 255) throw new ImageError(name, `unsupported PPM maxval ${maxval} (only 255)`);
   pos++; // the single whitespace byte after maxval
   const n = width * height * 3;

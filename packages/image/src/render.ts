@@ -1,5 +1,14 @@
 import { type Palette, VOC_PALETTE } from './palette.js';
-import { assertLabelMap, assertRgbImage, assertSameSize, type Box, createRgbImage, type LabelMap, type RgbImage, VOID } from './types.js';
+import {
+  assertLabelMap,
+  assertRgbImage,
+  assertSameSize,
+  type Box,
+  createRgbImage,
+  type LabelMap,
+  type RgbImage,
+  VOID,
+} from './types.js';
 
 /** Paints each label with its palette colour (the VOC colormap by default). */
 export function colorizeLabels(label: LabelMap, palette: Palette = VOC_PALETTE): RgbImage {
@@ -45,7 +54,12 @@ export function overlayLabels(image: RgbImage, label: LabelMap, options: Overlay
 }
 
 /** Draws box outlines (clipped to the image) into a copy of the image. */
-export function drawBoxes(image: RgbImage, boxes: readonly Box[], color: readonly [number, number, number] = [255, 255, 0], thickness = 2): RgbImage {
+export function drawBoxes(
+  image: RgbImage,
+  boxes: readonly Box[],
+  color: readonly [number, number, number] = [255, 255, 0],
+  thickness = 2,
+): RgbImage {
   assertRgbImage(image);
   const out = createRgbImage(image.width, image.height);
   out.data.set(image.data);

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { cropAndWarpLabel, cropAndWarpRgb, cropAndWarpScoreMap, cropLabel, cropRgb, cropScoreMap, flipHorizontal } from './crop.js';
+import {
+  cropAndWarpLabel,
+  cropAndWarpRgb,
+  cropAndWarpScoreMap,
+  cropLabel,
+  cropRgb,
+  cropScoreMap,
+  flipHorizontal,
+} from './crop.js';
+import { VOC_PALETTE } from './palette.js';
 import { colorizeLabels, drawBoxes, overlayLabels } from './render.js';
 import { resizeLabel, resizeRgb, resizeScoreMap } from './resize.js';
 import { createScoreMap, type LabelMap, type RgbImage, type ScoreMap } from './types.js';
-import { VOC_PALETTE } from './palette.js';
 
 function rng(seed: number) {
   return () => {
@@ -37,7 +45,10 @@ function sampleRef(m: ScoreMap, sx: number, sy: number, c: number, fill: number 
   const tx = sx - x0;
   const ty = sy - y0;
   return (
-    get(x0, y0) * (1 - tx) * (1 - ty) + get(x0 + 1, y0) * tx * (1 - ty) + get(x0, y0 + 1) * (1 - tx) * ty + get(x0 + 1, y0 + 1) * tx * ty
+    get(x0, y0) * (1 - tx) * (1 - ty) +
+    get(x0 + 1, y0) * tx * (1 - ty) +
+    get(x0, y0 + 1) * (1 - tx) * ty +
+    get(x0 + 1, y0 + 1) * tx * ty
   );
 }
 
@@ -79,7 +90,9 @@ describe('resize', () => {
     expect(Array.from(resizeLabel(label, 6, 2).data)).toEqual([1, 1, 7, 7, 255, 255, 1, 1, 7, 7, 255, 255]);
     expect(Array.from(resizeLabel(label, 2, 1).data).every((v) => [1, 7, 255].includes(v))).toBe(true);
     expect(() => resizeRgb(img, 0, 3)).toThrow(/resizeRgb: target size/);
-    expect(() => resizeScoreMap({ width: 2, height: 2, channels: 3, data: new Float32Array(5) }, 3, 3)).toThrow(/expected 2×2×3/);
+    expect(() => resizeScoreMap({ width: 2, height: 2, channels: 3, data: new Float32Array(5) }, 3, 3)).toThrow(
+      /expected 2×2×3/,
+    );
   });
 });
 
@@ -103,9 +116,20 @@ describe('crop and warp', () => {
         }
       }
     }
-    const rgb = cropAndWarpRgb({ width: 2, height: 2, data: new Uint8Array(12).fill(200) }, { x: 10, y: 10, width: 4, height: 4 }, 3, 3, { fill: [1, 2, 3] });
+    const rgb = cropAndWarpRgb(
+      { width: 2, height: 2, data: new Uint8Array(12).fill(200) },
+      { x: 10, y: 10, width: 4, height: 4 },
+      3,
+      3,
+      { fill: [1, 2, 3] },
+    );
     expect(Array.from(rgb.data.subarray(0, 3))).toEqual([1, 2, 3]);
-    const lab = cropAndWarpLabel({ width: 2, height: 1, data: new Uint8Array([4, 5]) }, { x: -2, y: 0, width: 4, height: 1 }, 4, 1);
+    const lab = cropAndWarpLabel(
+      { width: 2, height: 1, data: new Uint8Array([4, 5]) },
+      { x: -2, y: 0, width: 4, height: 1 },
+      4,
+      1,
+    );
     expect(Array.from(lab.data)).toEqual([255, 255, 4, 5]);
   });
 
@@ -113,7 +137,10 @@ describe('crop and warp', () => {
     const img: RgbImage = { width: 3, height: 2, data: new Uint8Array(18).map((_, i) => i) };
     const c = cropRgb(img, { x: 2, y: -1, width: 2, height: 2 }, [7, 8, 9]);
     expect(Array.from(c.data)).toEqual([7, 8, 9, 7, 8, 9, 6, 7, 8, 7, 8, 9]);
-    const l = cropLabel({ width: 2, height: 2, data: new Uint8Array([1, 2, 3, 4]) }, { x: 1, y: 1, width: 2, height: 1 });
+    const l = cropLabel(
+      { width: 2, height: 2, data: new Uint8Array([1, 2, 3, 4]) },
+      { x: 1, y: 1, width: 2, height: 1 },
+    );
     expect(Array.from(l.data)).toEqual([4, 255]);
     const s = cropScoreMap(randomMap(4, 4, 3), { x: 0, y: 0, width: 1, height: 1 });
     expect(s.data.length).toBe(3);

@@ -19,7 +19,12 @@ function checkTarget(fn: string, width: number, height: number): void {
 }
 
 /** Resizes an RGB image (bilinear by default, half-pixel centres, edges replicated; no anti-aliasing). */
-export function resizeRgb(image: RgbImage, width: number, height: number, interpolation: Interpolation = 'bilinear'): RgbImage {
+export function resizeRgb(
+  image: RgbImage,
+  width: number,
+  height: number,
+  interpolation: Interpolation = 'bilinear',
+): RgbImage {
   assertRgbImage(image);
   checkTarget('resizeRgb', width, height);
   const out = createRgbImage(width, height);
@@ -67,7 +72,10 @@ export function resizeScoreMap(
   assertScoreMap(map);
   checkTarget('resizeScoreMap', width, height);
   if (out && (out.width !== width || out.height !== height || out.channels !== map.channels)) {
-    throw new ImageError('resizeScoreMap', `out is ${out.width}×${out.height}×${out.channels}, expected ${width}×${height}×${map.channels}`);
+    throw new ImageError(
+      'resizeScoreMap',
+      `out is ${out.width}×${out.height}×${out.channels}, expected ${width}×${height}×${map.channels}`,
+    );
   }
   const dst = out ?? createScoreMap(width, height, map.channels);
   resample({

@@ -73,7 +73,8 @@ export function createLabelMap(width: number, height: number, fill = 0): LabelMa
 
 export function createScoreMap(width: number, height: number, channels: number, fill = 0): ScoreMap {
   checkDims('createScoreMap', width, height);
-  if (!Number.isInteger(channels) || channels <= 0) throw new ImageError('createScoreMap', `channels must be a positive integer, got ${channels}`);
+  if (!Number.isInteger(channels) || channels <= 0)
+    throw new ImageError('createScoreMap', `channels must be a positive integer, got ${channels}`);
   const data = new Float32Array(width * height * channels);
   if (fill) data.fill(fill);
   return { width, height, channels, data };
@@ -81,31 +82,49 @@ export function createScoreMap(width: number, height: number, channels: number, 
 
 /** Throws unless `image` is a well-formed RgbImage; `name` is used in the message. */
 export function assertRgbImage(image: RgbImage, name = 'image'): void {
-  if (!image || !(image.data instanceof Uint8Array)) throw new ImageError(name, 'expected an RgbImage with a Uint8Array data buffer');
+  if (!image || !(image.data instanceof Uint8Array))
+    throw new ImageError(name, 'expected an RgbImage with a Uint8Array data buffer');
   checkDims(name, image.width, image.height);
   if (image.data.length !== image.width * image.height * 3) {
-    throw new ImageError(name, `data has ${image.data.length} bytes, expected ${image.width}×${image.height}×3 = ${image.width * image.height * 3}`);
+    throw new ImageError(
+      name,
+      `data has ${image.data.length} bytes, expected ${image.width}×${image.height}×3 = ${image.width * image.height * 3}`,
+    );
   }
 }
 
 export function assertLabelMap(label: LabelMap, name = 'label map'): void {
-  if (!label || !(label.data instanceof Uint8Array)) throw new ImageError(name, 'expected a LabelMap with a Uint8Array data buffer');
+  if (!label || !(label.data instanceof Uint8Array))
+    throw new ImageError(name, 'expected a LabelMap with a Uint8Array data buffer');
   checkDims(name, label.width, label.height);
   if (label.data.length !== label.width * label.height) {
-    throw new ImageError(name, `data has ${label.data.length} bytes, expected ${label.width}×${label.height} = ${label.width * label.height}`);
+    throw new ImageError(
+      name,
+      `data has ${label.data.length} bytes, expected ${label.width}×${label.height} = ${label.width * label.height}`,
+    );
   }
 }
 
 export function assertScoreMap(map: ScoreMap, name = 'score map'): void {
-  if (!map || !(map.data instanceof Float32Array)) throw new ImageError(name, 'expected a ScoreMap with a Float32Array data buffer');
+  if (!map || !(map.data instanceof Float32Array))
+    throw new ImageError(name, 'expected a ScoreMap with a Float32Array data buffer');
   checkDims(name, map.width, map.height);
-  if (!Number.isInteger(map.channels) || map.channels <= 0) throw new ImageError(name, `channels must be a positive integer, got ${map.channels}`);
+  if (!Number.isInteger(map.channels) || map.channels <= 0)
+    throw new ImageError(name, `channels must be a positive integer, got ${map.channels}`);
   const n = map.width * map.height * map.channels;
-  if (map.data.length !== n) throw new ImageError(name, `data has ${map.data.length} values, expected ${map.width}×${map.height}×${map.channels} = ${n}`);
+  if (map.data.length !== n)
+    throw new ImageError(
+      name,
+      `data has ${map.data.length} values, expected ${map.width}×${map.height}×${map.channels} = ${n}`,
+    );
 }
 
 /** Throws unless two containers have the same width and height. */
-export function assertSameSize(a: { width: number; height: number }, b: { width: number; height: number }, what = 'inputs'): void {
+export function assertSameSize(
+  a: { width: number; height: number },
+  b: { width: number; height: number },
+  what = 'inputs',
+): void {
   if (a.width !== b.width || a.height !== b.height) {
     throw new ImageError(what, `size mismatch: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
   }

@@ -1,0 +1,112 @@
+import { RESAMPLE_WASM_BASE64 } from './wasm/resamplebytes.js';
+
+// Minimal typings: the repo's lib (ES2022 + @types/node 20) has no WebAssembly declarations.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule) => { exports: unknown };
+}
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+interface Exports {
+  memory: WasmMemory;
+  lerpRow(x0: number, x1: number, wx: number, out: number, n: number, C: number): void;
+  clampRow(p: number, len: number): void;
+  blendRow(a: number, b: number, t: number, dst: number, len: number, mode: number): void;
+}
+
+let compiled: WasmModule | null | undefined;
+
+/** The compiled resample.wat, or null where WebAssembly (with SIMD) is unavailable. Compiled once per realm. */
+function kernelModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    if (wasmApi && typeof atob === 'function') {
+      const bin = atob(RESAMPLE_WASM_BASE64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      // Synchronous compile: the module is < 1 KB, under every browser's main-thread limit.
+      if (wasmApi.validate(bytes)) compiled = new wasmApi.Module(bytes);
+    }
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Whether the WebAssembly SIMD resample kernel can run here (else the plain JS kernel runs, same results ±1 ulp). */
+export function simdAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/** Memories owned by kernels, by their current buffer: a destination living there is written in place. */
+const owners = new WeakMap<ArrayBuffer, SimdKernel>();
+
+/**
+ * One instance of the SIMD kernel with its own memory. The first `reserved` bytes belong to a canvas (see
+ * createScoreCanvas); scratch (source row, taps, row buffers) follows and grows on demand. Growing replaces the
+ * memory's ArrayBuffer (old views detach), so views are re-derived through {@link f32} / {@link i32}.
+ */
+export class SimdKernel {
+  readonly exports: Exports;
+  readonly reserved: number;
+  private f32View: Float32Array;
+  private i32View: Int32Array;
+
+  constructor(reserved: number, module: WasmModule) {
+    this.exports = new wasmApi!.Instance(module).exports as unknown as Exports;
+    this.reserved = reserved;
+    this.ensure(reserved + 65536);
+    this.f32View = new Float32Array(this.exports.memory.buffer);
+    this.i32View = new Int32Array(this.exports.memory.buffer);
+  }
+
+  /** The kernel owning `buffer`, if any. */
+  static owner(buffer: ArrayBufferLike): SimdKernel | undefined {
+    return owners.get(buffer as ArrayBuffer);
+  }
+
+  ensure(bytes: number): void {
+    const mem = this.exports.memory;
+    const have = mem.buffer.byteLength;
+    if (bytes > have) mem.grow(Math.ceil((bytes - have) / 65536));
+    owners.set(mem.buffer, this);
+  }
+
+  get buffer(): ArrayBuffer {
+    return this.exports.memory.buffer;
+  }
+
+  f32(): Float32Array {
+    if (this.f32View.buffer !== this.exports.memory.buffer) this.f32View = new Float32Array(this.exports.memory.buffer);
+    return this.f32View;
+  }
+
+  i32(): Int32Array {
+    if (this.i32View.buffer !== this.exports.memory.buffer) this.i32View = new Int32Array(this.exports.memory.buffer);
+    return this.i32View;
+  }
+}
+
+let shared: SimdKernel | null | undefined;
+
+/** The kernel used for destinations outside any kernel memory (rows are computed there and copied out). */
+export function sharedKernel(): SimdKernel | null {
+  if (shared === undefined) {
+    const mod = kernelModule();
+    shared = mod ? new SimdKernel(0, mod) : null;
+  }
+  return shared;
+}
+
+/** A new kernel whose memory starts with `bytes` for a canvas, or null without WebAssembly SIMD. */
+export function createKernel(bytes: number): SimdKernel | null {
+  const mod = kernelModule();
+  return mod ? new SimdKernel(bytes, mod) : null;
+}
