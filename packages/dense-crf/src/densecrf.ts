@@ -6,6 +6,7 @@ import { negate, PairwiseTerm } from './pairwise.js';
 import type { LatticeOptions } from './permutohedral.js';
 import { expAndNormalize } from './softmax.js';
 import { type ProbabilityOptions, prepareUnaryEnergy, type UnaryLayout, unaryFromProbabilities } from './unary.js';
+import { WasmMeanField } from './wasm/meanfield.js';
 
 export interface PairwiseEnergyOptions extends LatticeOptions {
   /** N × D float32 features, point-major, already divided by their standard deviations. */
@@ -23,6 +24,11 @@ export interface DenseCrfOptions {
    * float32, which differs from the reference by about one float ulp per exponential.
    */
   exactExp?: boolean;
+  /**
+   * Run mean field in the WebAssembly SIMD kernel when every term is Potts and L > 2 (bit-identical to the JS loops,
+   * ≈ 3–5× faster). Default true; the JS loops are used otherwise and where WebAssembly SIMD is unavailable.
+   */
+  simd?: boolean;
 }
 
 /** Index of the largest value per row (first wins on ties, like Eigen's maxCoeff). */
@@ -67,6 +73,12 @@ export class DenseCRF {
   private iterationsDone = 0;
   /** Whether the softmax reproduces Eigen's `exp` bit for bit (see `DenseCrfOptions`). */
   readonly exactExp: boolean;
+  /** Whether the WebAssembly SIMD kernel may be used (see `DenseCrfOptions.simd`). */
+  readonly simd: boolean;
+  /** The SIMD engine for the current terms and unary: undefined = not built yet, null = not applicable. */
+  private engine: WasmMeanField | null | undefined;
+  /** True while the current marginals live only in the engine's memory (copied out on demand). */
+  private qInEngine = false;
 
   constructor(numPoints: number, numLabels: number, options: DenseCrfOptions = {}) {
     checkInteger('numPoints', numPoints, 1, 2 ** 31 - 1);
@@ -79,6 +91,7 @@ export class DenseCRF {
     this.rowScratch = new Float32Array(numLabels);
     this.matScratch = new Float64Array(numLabels);
     this.exactExp = options.exactExp ?? false;
+    this.simd = options.simd ?? true;
   }
 
   /** Number of pairwise terms added so far. */
@@ -95,12 +108,14 @@ export class DenseCRF {
   setUnaryEnergy(energy: ArrayLike<number>, options: { layout?: UnaryLayout } = {}): void {
     this.unary = prepareUnaryEnergy(energy, this.numPoints, this.numLabels, options.layout ?? 'hwl');
     this.started = false;
+    this.dropEngine();
   }
 
   /** Unary energies `−log(max(p, clip))` from probabilities (N × L). */
   setUnaryFromProbabilities(probs: ArrayLike<number>, options: ProbabilityOptions = {}): void {
     this.unary = unaryFromProbabilities(probs, this.numPoints, this.numLabels, options);
     this.started = false;
+    this.dropEngine();
   }
 
   /** Adds a pairwise term over arbitrary features (`addPairwiseEnergy` of the reference). */
@@ -127,8 +142,29 @@ export class DenseCRF {
     const lat: LatticeOptions =
       options.referencePadding === undefined ? {} : { referencePadding: options.referencePadding };
     const term = new PairwiseTerm(features, dims, this.numLabels, norm, comp, lat);
+    this.dropEngine();
     this.terms.push(term);
     return term;
+  }
+
+  /** Forgets the SIMD engine (terms or unary changed), keeping the current marginals. */
+  private dropEngine(): void {
+    this.syncQ();
+    this.engine = undefined;
+  }
+
+  private resolveEngine(): WasmMeanField | null {
+    if (this.engine === undefined) {
+      this.engine =
+        this.simd && this.unary ? WasmMeanField.create(this.terms, this.unary, this.numLabels, this.exactExp) : null;
+    }
+    return this.engine;
+  }
+
+  /** Brings the JS copy of the marginals up to date. */
+  private syncQ(): void {
+    if (this.qInEngine && this.engine && this.q) this.engine.readQ(this.q);
+    this.qInEngine = false;
   }
 
   private ensureBuffers(): void {
@@ -151,8 +187,15 @@ export class DenseCRF {
     const u = this.requireUnary();
     this.ensureBuffers();
     const logits = this.logits as Float32Array;
-    negate(u, logits);
-    expAndNormalize(logits, this.q as Float32Array, this.numLabels, this.rowScratch, this.exactExp);
+    const engine = this.resolveEngine();
+    if (engine) {
+      engine.start();
+      this.qInEngine = true;
+    } else {
+      negate(u, logits);
+      expAndNormalize(logits, this.q as Float32Array, this.numLabels, this.rowScratch, this.exactExp);
+      this.qInEngine = false;
+    }
     this.started = true;
     this.iterationsDone = 0;
   }
@@ -165,12 +208,27 @@ export class DenseCRF {
     const logits = this.logits as Float32Array;
     const work = this.work as Float32Array;
     const terms = this.terms;
+    const engine = this.resolveEngine();
+    if (engine) {
+      // Whole iteration in the module; Q stays there until it is read.
+      if (!this.qInEngine) engine.writeQ(q);
+      engine.step();
+      this.qInEngine = true;
+      this.iterationsDone++;
+      return;
+    }
+    this.syncQ();
     if (terms.length === 0) negate(u, logits);
     // The first term also writes −U into the logits (same arithmetic as the reference's tmp1 = −unary first).
     for (let k = 0; k < terms.length; k++)
       (terms[k] as PairwiseTerm).subtractMessage(q, logits, work, this.matScratch, k === 0 ? u : null);
     expAndNormalize(logits, q, this.numLabels, this.rowScratch, this.exactExp);
     this.iterationsDone++;
+  }
+
+  /** Whether mean field runs in the WebAssembly SIMD kernel for the current terms (needs the unary set). */
+  get usesSimd(): boolean {
+    return this.resolveEngine() !== null;
   }
 
   /** Iterations run since the last `startInference`. */
@@ -181,6 +239,7 @@ export class DenseCRF {
   /** A copy of the current marginals (N × L, labels fastest). */
   currentMarginals(): Float32Array {
     if (!this.started) throw new DenseCrfError('inference', 'not started (call startInference first)');
+    this.syncQ();
     return (this.q as Float32Array).slice();
   }
 
@@ -188,6 +247,7 @@ export class DenseCRF {
   currentMap(): Uint8Array {
     if (!this.started) throw new DenseCrfError('inference', 'not started (call startInference first)');
     this.checkMapLabels();
+    this.syncQ();
     return argmaxLabels(this.q as Float32Array, this.numLabels) as Uint8Array;
   }
 
@@ -196,6 +256,7 @@ export class DenseCRF {
     checkInteger('iterations', iterations, 0, 100000);
     this.startInference();
     for (let it = 0; it < iterations; it++) this.stepInference();
+    this.syncQ();
     return (this.q as Float32Array).slice();
   }
 
@@ -205,6 +266,7 @@ export class DenseCRF {
     this.checkMapLabels();
     this.startInference();
     for (let it = 0; it < iterations; it++) this.stepInference();
+    this.syncQ();
     return argmaxLabels(this.q as Float32Array, this.numLabels) as Uint8Array;
   }
 

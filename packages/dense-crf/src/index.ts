@@ -24,3 +24,4 @@ export {
   unaryFromLabels,
   unaryFromProbabilities,
 } from './unary.js';
+export { simdAvailable } from './wasm/meanfield.js';

@@ -1,7 +1,7 @@
 /**
  * Open-addressing hash table from int16 lattice keys (d coordinates) to vertex ids, ids assigned in insertion
- * order as in the reference's HashTable (src/permutohedral.cpp). The reference's hash function and capacity
- * policy only affect probing, never ids, so a power-of-two table with a mixed hash is used instead.
+ * order as in the reference's HashTable (src/permutohedral.cpp). The hash and the capacity policy only affect
+ * probing, never ids: the reference's polynomial hash is kept (for its locality) over a power-of-two table.
  */
 export class LatticeHash {
   readonly keySize: number;
@@ -23,11 +23,10 @@ export class LatticeHash {
   }
 
   private hash(k: Int16Array, at: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = 0; i < this.keySize; i++) h = Math.imul(h ^ (k[at + i] as number), 0x01000193);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x2c1b3c6d);
-    h ^= h >>> 12;
+    // The reference's polynomial hash: keys that differ by ±1 in the last coordinates land in nearby slots, so the
+    // look-ups of neighbouring points and vertices mostly hit cached lines (a mixing hash was ≈ 2× slower here).
+    let h = 0;
+    for (let i = 0; i < this.keySize; i++) h = (Math.imul(h, 2531011) + (k[at + i] as number)) | 0;
     return h & this.mask;
   }
 

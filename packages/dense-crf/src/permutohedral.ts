@@ -40,7 +40,8 @@ export class PermutohedralLattice {
   readonly weights: Float32Array;
   /** Per axis j and vertex v: ids+1 of the two blur neighbours at `(j·M + v)·2` (0 = missing). */
   readonly neighbours: Int32Array;
-  private readonly sliceWeights: Float32Array;
+  /** Per point, d+1 slice weights `b·α` (the SSE path's pre-multiplied weights). */
+  readonly sliceWeights: Float32Array;
   private readonly alpha: number;
   private readonly scratch = new Map<number, [Float32Array, Float32Array]>();
 
@@ -67,7 +68,8 @@ export class PermutohedralLattice {
       for (let j = d - i + 1; j <= d; j++) canonical[i * d1 + j] = i - d1;
     }
 
-    const hash = new LatticeHash(d, n);
+    // Bilateral lattices (d ≥ 3) usually have more vertices than points: size the table once instead of growing it.
+    const hash = new LatticeHash(d, d >= 3 ? 2 * n : n);
     const offsets = new Int32Array(n * d1);
     const weights = new Float32Array(n * d1);
     const elevated = new Float64Array(d1);
@@ -305,26 +307,25 @@ function place(ctx: PlaceContext, f: Float32Array, at: number, point: number): v
   }
 }
 
-/** Blur neighbours along each of the d+1 lattice axes (`n1`: −1 everywhere but +d on axis j; `n2` the opposite). */
+/**
+ * Blur neighbours along each of the d+1 lattice axes (`n1`: −1 everywhere but +d on axis j; `n2` the opposite).
+ * Only `n1` is looked up: `n2(u) = v` exactly when `n1(v) = u` (the two offsets are opposite), which halves the
+ * hash look-ups and gives the same table.
+ */
 function blurNeighbours(hash: LatticeHash, d: number, m: number): Int32Array {
   const d1 = d + 1;
   const neighbours = new Int32Array(d1 * m * 2);
   const n1 = new Int16Array(d1);
-  const n2 = new Int16Array(d1);
   const keys = hash.keys;
   for (let j = 0; j <= d; j++) {
+    const row = j * m * 2;
     for (let v = 0; v < m; v++) {
       const base = v * d;
-      for (let k = 0; k < d; k++) {
-        n1[k] = (keys[base + k] as number) - 1;
-        n2[k] = (keys[base + k] as number) + 1;
-      }
-      if (j < d) {
-        n1[j] = (keys[base + j] as number) + d;
-        n2[j] = (keys[base + j] as number) - d;
-      }
-      neighbours[(j * m + v) * 2] = hash.find(n1, 0, false) + 1;
-      neighbours[(j * m + v) * 2 + 1] = hash.find(n2, 0, false) + 1;
+      for (let k = 0; k < d; k++) n1[k] = (keys[base + k] as number) - 1;
+      if (j < d) n1[j] = (keys[base + j] as number) + d;
+      const u = hash.find(n1, 0, false);
+      neighbours[row + v * 2] = u + 1;
+      if (u >= 0) neighbours[row + u * 2 + 1] = v + 1;
     }
   }
   return neighbours;

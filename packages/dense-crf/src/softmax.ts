@@ -13,7 +13,7 @@ const P3 = f32(4.1665795894e-2);
 const P4 = f32(1.6666665459e-1);
 const P5 = f32(5.0000001201e-1);
 /** POW2[i] = 2^(i − 200). */
-const POW2 = new Float64Array(401);
+export const POW2 = new Float64Array(401);
 for (let i = 0; i < 401; i++) POW2[i] = 2 ** (i - 200);
 
 /**
@@ -42,10 +42,10 @@ export function eigenExpf(xIn: number): number {
   return Math.max(out, xIn);
 }
 
-const EXP_TABLE = new Float64Array(64);
+export const EXP_TABLE = new Float64Array(64);
 for (let j = 0; j < 64; j++) EXP_TABLE[j] = 2 ** (j / 64);
-const INV_LN2_64 = 64 / Math.LN2;
-const LN2_64 = Math.LN2 / 64;
+export const INV_LN2_64 = 64 / Math.LN2;
+export const LN2_64 = Math.LN2 / 64;
 /** 1.5·2^52: adding and subtracting it rounds a double to the nearest integer (much cheaper than Math.round). */
 const ROUNDER = 6755399441055744;
 

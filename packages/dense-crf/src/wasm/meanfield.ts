@@ -1,0 +1,279 @@
+import type { PairwiseTerm } from '../pairwise.js';
+import { EXP_TABLE, INV_LN2_64, LN2_64, POW2 } from '../softmax.js';
+import { MEANFIELD_WASM_BASE64 } from './meanfieldbytes.js';
+
+interface Kernel {
+  splat(
+    input: number,
+    scale: number,
+    tmp: number,
+    vals: number,
+    off: number,
+    w: number,
+    n: number,
+    d1: number,
+    P: number,
+  ): void;
+  blur(src: number, dst: number, nb: number, m: number, P: number): void;
+  negate(u: number, out: number, count: number): void;
+  softmax(logits: number, q: number, tmp: number, n: number, L: number, P: number, consts: number): void;
+  slicePotts(
+    vals: number,
+    logits: number,
+    off: number,
+    sw: number,
+    n: number,
+    d1: number,
+    P: number,
+    f: number,
+    w: number,
+    unary: number,
+  ): void;
+}
+
+// The subset of the WebAssembly JS API used here, typed locally: the package compiles against ES2022 without DOM
+// types, and the global is looked up at run time so that a realm without it simply keeps the JS path.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmModule {
+  readonly __wasmModule?: never;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { readonly exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const env = globalThis as { WebAssembly?: WasmApi; atob?: (b64: string) => string };
+
+let compiled: WasmModule | null | undefined;
+
+/** The compiled kernel, or null where WebAssembly (with SIMD) is unavailable. Compiled once per realm. */
+function kernelModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    const wasm = env.WebAssembly;
+    if (typeof wasm === 'object' && typeof env.atob === 'function') {
+      const bin = env.atob(MEANFIELD_WASM_BASE64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      // Synchronous compile: the module is < 1 KB, under every browser's main-thread limit.
+      if (wasm.validate(bytes)) compiled = new wasm.Module(bytes);
+    }
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Whether the WebAssembly SIMD kernel can run here. */
+export function simdAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+interface TermLayout {
+  d1: number;
+  m: number;
+  off: number;
+  w: number;
+  sw: number;
+  nb: number;
+  /** Factors address (0 = none) for the splat's input scaling and the slice's output scaling. */
+  inScale: number;
+  outScale: number;
+  weight: number;
+}
+
+/**
+ * Mean-field messages of Potts terms (L > 2) in WebAssembly SIMD: the splat → blur → slice + Potts update of
+ * `PermutohedralLattice.filterPotts`, 4 labels per instruction, with label rows padded to a multiple of 4. The
+ * module's memory owns every large buffer (lattice tables, padded Q / logits / unary, two vertex value buffers shared
+ * by the terms), allocated once; an iteration allocates nothing. Results are bit-identical to the JS path.
+ */
+export class WasmMeanField {
+  readonly numPoints: number;
+  readonly numLabels: number;
+  /** Padded row length (floats). */
+  readonly stride: number;
+  private readonly kernel: Kernel;
+  private readonly memory: WasmMemory;
+  private readonly terms: TermLayout[];
+  private readonly qAt: number;
+  private readonly logitsAt: number;
+  private readonly unaryAt: number;
+  private readonly tmpAt: number;
+  /** fastExp tables (exactExp off), or 0: Eigen's exp (exactExp on). */
+  private readonly expAt: number;
+  private readonly vals0: number;
+  private readonly vals1: number;
+
+  private constructor(
+    module: WasmModule,
+    terms: readonly PairwiseTerm[],
+    unary: Float32Array,
+    L: number,
+    exact: boolean,
+  ) {
+    const n = (terms[0] as PairwiseTerm).lattice.numPoints;
+    const P = (L + 3) & ~3;
+    this.numPoints = n;
+    this.numLabels = L;
+    this.stride = P;
+    const rowBytes = P * 4;
+    let top = 16; // address 0 stays unused: 0 means "none" in the kernel's optional pointers
+    const alloc = (bytes: number): number => {
+      const at = top;
+      top += Math.ceil(bytes / 16) * 16;
+      return at;
+    };
+    this.qAt = alloc(n * rowBytes);
+    this.logitsAt = alloc(n * rowBytes);
+    this.unaryAt = alloc(n * rowBytes);
+    this.tmpAt = alloc(rowBytes);
+    const constsAt = alloc(8 * (4 + 64 + 401));
+    this.expAt = exact ? 0 : constsAt;
+    let maxM = 0;
+    const plans = terms.map((t) => {
+      const lat = t.lattice;
+      const d1 = lat.dim + 1;
+      maxM = Math.max(maxM, lat.numVertices);
+      const f = t.factors;
+      return {
+        t,
+        d1,
+        off: alloc(n * d1 * 4),
+        w: alloc(n * d1 * 4),
+        sw: alloc(n * d1 * 4),
+        nb: alloc(d1 * lat.numVertices * 8),
+        f: f ? alloc(n * 4) : 0,
+      };
+    });
+    this.vals0 = alloc((maxM + 1) * rowBytes);
+    this.vals1 = alloc((maxM + 1) * rowBytes);
+    if (top > 2 ** 31) throw new RangeError('dense-crf: problem too large for the WebAssembly kernel');
+    const wasm = env.WebAssembly as WasmApi;
+    this.memory = new wasm.Memory({ initial: Math.ceil(top / 65536) });
+    const instance = new wasm.Instance(module, { env: { memory: this.memory, exp: Math.exp } });
+    this.kernel = instance.exports as unknown as Kernel;
+
+    const buf = this.memory.buffer;
+    const i32 = new Int32Array(buf);
+    const f32 = new Float32Array(buf);
+    this.terms = plans.map(({ t, d1, off, w, sw, nb, f }) => {
+      const lat = t.lattice;
+      const offsets = lat.offsets;
+      const o = off >> 2;
+      for (let i = 0; i < offsets.length; i++) i32[o + i] = (offsets[i] as number) * rowBytes;
+      f32.set(lat.weights, w >> 2);
+      f32.set(lat.sliceWeights, sw >> 2);
+      const nbs = lat.neighbours;
+      const b = nb >> 2;
+      for (let i = 0; i < nbs.length; i++) i32[b + i] = (nbs[i] as number) * rowBytes;
+      if (f) f32.set(t.factors as Float32Array, f >> 2);
+      const mode = t.normalization;
+      const c = t.compatibility;
+      return {
+        d1,
+        m: lat.numVertices,
+        off,
+        w,
+        sw,
+        nb,
+        inScale: mode === 'symmetric' || mode === 'before' ? f : 0,
+        outScale: mode === 'symmetric' || mode === 'after' ? f : 0,
+        weight: c.kind === 'potts' ? c.weight : 0,
+      };
+    });
+    const c = new Float64Array(buf, constsAt, 4 + 64 + 401);
+    c.set([INV_LN2_64, LN2_64, 1 / 6, 1 / 24]);
+    c.set(EXP_TABLE, 4);
+    c.set(POW2, 4 + 64);
+    const u = this.unaryAt >> 2;
+    for (let p = 0; p < n; p++) f32.set(unary.subarray(p * L, p * L + L), u + p * P);
+  }
+
+  /** An engine for these terms, or null when the kernel does not apply (non-Potts term, L ≤ 2, no SIMD). */
+  static create(
+    terms: readonly PairwiseTerm[],
+    unary: Float32Array,
+    L: number,
+    exactExp: boolean,
+  ): WasmMeanField | null {
+    if (L <= 2 || terms.length === 0) return null;
+    for (const t of terms) if (t.compatibility.kind !== 'potts') return null;
+    const module = kernelModule();
+    if (!module) return null;
+    try {
+      return new WasmMeanField(module, terms, unary, L, exactExp);
+    } catch {
+      return null; // e.g. memory could not be reserved: the JS path still works
+    }
+  }
+
+  /** `Q = softmax(−U)` in the module (`expAndNormalize` with the CRF's exactExp choice, bit for bit). */
+  start(): void {
+    const n = this.numPoints;
+    this.kernel.negate(this.unaryAt, this.logitsAt, n * this.stride);
+    this.kernel.softmax(this.logitsAt, this.qAt, this.tmpAt, n, this.numLabels, this.stride, this.expAt);
+  }
+
+  /** One mean-field iteration entirely in the module: `Q ← softmax(−U − Σ_k μ_k(K̂_k Q))`. */
+  step(): void {
+    this.kernelMessages(new Float32Array(this.memory.buffer));
+    this.kernel.softmax(this.logitsAt, this.qAt, this.tmpAt, this.numPoints, this.numLabels, this.stride, this.expAt);
+  }
+
+  /** Sets the module's Q from `q` (N × L). */
+  writeQ(q: Float32Array): void {
+    const n = this.numPoints;
+    const L = this.numLabels;
+    const P = this.stride;
+    const f32 = new Float32Array(this.memory.buffer, this.qAt, n * P);
+    for (let p = 0, i = 0, j = 0; p < n; p++, j += P) for (let l = 0; l < L; l++) f32[j + l] = q[i++] as number;
+  }
+
+  /** Copies the module's Q (padded) into `out` (N × L). */
+  readQ(out: Float32Array): void {
+    const n = this.numPoints;
+    const L = this.numLabels;
+    const P = this.stride;
+    const f32 = new Float32Array(this.memory.buffer, this.qAt, n * P);
+    for (let p = 0, i = 0, j = 0; p < n; p++, j += P) for (let l = 0; l < L; l++) out[i++] = f32[j + l] as number;
+  }
+
+  private kernelMessages(f32: Float32Array): void {
+    const n = this.numPoints;
+    const P = this.stride;
+    const k = this.kernel;
+    const rowFloats = P;
+    for (let t = 0; t < this.terms.length; t++) {
+      const term = this.terms[t] as TermLayout;
+      const { d1, m } = term;
+      f32.fill(0, this.vals0 >> 2, (this.vals0 >> 2) + (m + 1) * rowFloats);
+      f32.fill(0, this.vals1 >> 2, (this.vals1 >> 2) + rowFloats);
+      k.splat(this.qAt, term.inScale, this.tmpAt, this.vals0, term.off, term.w, n, d1, P);
+      let src = this.vals0;
+      let dst = this.vals1;
+      for (let j = 0; j < d1; j++) {
+        k.blur(src, dst, term.nb + j * m * 8, m, P);
+        const s = src;
+        src = dst;
+        dst = s;
+      }
+      k.slicePotts(
+        src,
+        this.logitsAt,
+        term.off,
+        term.sw,
+        n,
+        d1,
+        P,
+        term.outScale,
+        term.weight,
+        t === 0 ? this.unaryAt : 0,
+      );
+    }
+  }
+}
