@@ -241,9 +241,10 @@ describe('createScoreCanvas', () => {
 describe('committed wasm bytes', () => {
   const wabtInstalled = existsSync(fileURLToPath(new URL('../../../node_modules/wabt/package.json', import.meta.url)));
   it.runIf(wabtInstalled)('equal a fresh wat2wasm build of src/wasm/resample.wat', async () => {
-    const script = fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url));
-    const { buildResampleWasm, renderModule } = await import(script);
+    const script = fileURLToPath(new URL('../../../scripts/wat-to-ts.mjs', import.meta.url));
+    const { buildWat, renderWasmModule } = await import(script);
+    const wat = fileURLToPath(new URL('./wasm/resample.wat', import.meta.url));
     const committed = readFileSync(fileURLToPath(new URL('./wasm/resamplebytes.ts', import.meta.url)), 'utf8');
-    expect(renderModule(await buildResampleWasm())).toBe(committed);
+    expect(renderWasmModule(await buildWat(wat), 'resample.wat', 'RESAMPLE_WASM_BASE64')).toBe(committed);
   });
 });

@@ -109,13 +109,14 @@ describe('committed WebAssembly bytes', () => {
     hasWabt = false;
   }
   it.skipIf(!hasWabt)('match a fresh build of meanfield.wat (npm run build:wasm)', async () => {
-    const script = new URL('../../scripts/build-wasm.mjs', import.meta.url);
-    const { buildMeanfieldWasm, renderModule } = (await import(script.href)) as {
-      buildMeanfieldWasm(): Promise<Buffer>;
-      renderModule(bytes: Buffer): string;
+    const script = new URL('../../../../scripts/wat-to-ts.mjs', import.meta.url);
+    const { buildWat, renderWasmModule } = (await import(script.href)) as {
+      buildWat(path: string): Promise<Buffer>;
+      renderWasmModule(bytes: Buffer, watName: string, constName: string): string;
     };
     const committed = fileURLToPath(new URL('./meanfieldbytes.ts', import.meta.url));
     expect(existsSync(committed)).toBe(true);
-    expect(readFileSync(committed, 'utf8')).toBe(renderModule(await buildMeanfieldWasm()));
+    const fresh = await buildWat(fileURLToPath(new URL('./meanfield.wat', import.meta.url)));
+    expect(readFileSync(committed, 'utf8')).toBe(renderWasmModule(fresh, 'meanfield.wat', 'MEANFIELD_WASM_BASE64'));
   });
 });

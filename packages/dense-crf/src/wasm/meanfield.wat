@@ -3,7 +3,7 @@
 ;; (P a multiple of 4, padding lanes 0). Vertex and neighbour tables hold byte offsets (id·P·4) relative to the
 ;; value buffer. All arithmetic is float32 multiply/add without FMA, in the same order as the scalar JS, so the
 ;; results are bit-identical to it (and to the reference's SSE code).
-;; Build: npm run build:wasm (scripts/build-wasm.mjs) regenerates src/wasm/meanfieldbytes.ts.
+;; Build: npm run build:wasm (scripts/wat-to-ts.mjs at the repo root) regenerates src/wasm/meanfieldbytes.ts.
 (module
   (import "env" "memory" (memory 1))
   (import "env" "exp" (func $exp (param f64) (result f64)))
