@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageError } from '@deconvnet/image';
 
@@ -42,4 +43,20 @@ export function parseSplitFile(text: string, source: string, onBad?: (error: Ima
     }
   }
   return ids;
+}
+
+/** Reads and parses a split list (one id per line); a missing or unreadable file is an error naming it. */
+export async function readSplitFile(path: string, onBad?: (error: ImageError) => void): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ImageError(
+      path,
+      code === 'ENOENT' ? 'split file not found' : `cannot read split file (${(e as Error).message})`,
+      { cause: e },
+    );
+  }
+  return parseSplitFile(text, path, onBad);
 }

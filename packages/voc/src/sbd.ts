@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { assertSameSize, ImageError, type LabelMap } from '@deconvnet/image';
 import { readImage } from '@deconvnet/image/node';
 import { NUM_VOC_CLASSES } from './classes.js';
-import { assertSafeId, parseSplitFile, safeJoin } from './ids.js';
+import { assertSafeId, readSplitFile, safeJoin } from './ids.js';
 import { extractInstances } from './instances.js';
 import { matGet, matLabelMap, matNumbers, readMat } from './mat.js';
 import type { LoadOptions, SegmentationSample } from './sample.js';
@@ -30,18 +30,7 @@ export async function readSbdSplit(
 ): Promise<string[]> {
   assertSafeId(split, 'split name');
   const path = join(root, `${split}.txt`);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ImageError(
-      path,
-      code === 'ENOENT' ? 'split file not found' : `cannot read split file (${(e as Error).message})`,
-      { cause: e },
-    );
-  }
-  return parseSplitFile(text, path, onBad);
+  return readSplitFile(path, onBad);
 }
 
 export function sbdPaths(root: string, id: string) {

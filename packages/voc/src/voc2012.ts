@@ -4,7 +4,7 @@ import { assertSameSize, ImageError, type LabelMap } from '@deconvnet/image';
 import { readImage, readLabelPng } from '@deconvnet/image/node';
 import { parseVocAnnotation, type VocAnnotation } from './annotation.js';
 import { NUM_VOC_CLASSES } from './classes.js';
-import { assertSafeId, parseSplitFile, safeJoin } from './ids.js';
+import { assertSafeId, readSplitFile, safeJoin } from './ids.js';
 import { extractInstances, instanceClassesFromLabels } from './instances.js';
 import type { LoadOptions, SegmentationSample } from './sample.js';
 
@@ -36,18 +36,7 @@ export async function readVocSplit(
 ): Promise<string[]> {
   assertSafeId(split, 'split name');
   const path = join(root, 'ImageSets', 'Segmentation', `${split}.txt`);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ImageError(
-      path,
-      code === 'ENOENT' ? 'split file not found' : `cannot read split file (${(e as Error).message})`,
-      { cause: e },
-    );
-  }
-  return parseSplitFile(text, path, onBad);
+  return readSplitFile(path, onBad);
 }
 
 /** Paths of the files of one VOC image. */
