@@ -127,6 +127,15 @@ export function im2colRows(
   }
 }
 
+/** Sums the chunks' partial filter gradients, freeing the operands as it goes. */
+function addPart(backend: WasmBackendLike, result: TensorInfo | undefined, part: TensorInfo): TensorInfo {
+  if (result === undefined) return part;
+  const sum = callKernel('Add', 'wasm', backend, { a: result, b: part });
+  backend.disposeData(result.dataId);
+  backend.disposeData(part.dataId);
+  return sum;
+}
+
 function offsetF32(backend: WasmBackendLike, t: TensorInfo): number {
   const data = backend.dataIdMap.get(t.dataId);
   if (!data) throw new Error('fast kernels: tensor data not found on the wasm backend');
@@ -219,14 +228,7 @@ function stride1(backend: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: 
     );
     backend.disposeData(cols.dataId);
     if (dyPart.dataId !== dyp.dataId) backend.disposeData(dyPart.dataId);
-    if (result === undefined) {
-      result = part;
-    } else {
-      const sum = callKernel('Add', 'wasm', backend, { a: result, b: part });
-      backend.disposeData(result.dataId);
-      backend.disposeData(part.dataId);
-      result = sum;
-    }
+    result = addPart(backend, result, part);
   }
   backend.disposeData(xcp.dataId);
   if (dyp.dataId !== dy.dataId) backend.disposeData(dyp.dataId);
@@ -287,14 +289,7 @@ export function makeWasmConv2dBackpropFilter(): KernelConfig {
       );
       backend.disposeData(colsT.dataId);
       if (dyPart.dataId !== dy.dataId) backend.disposeData(dyPart.dataId);
-      if (result === undefined) {
-        result = part;
-      } else {
-        const sum = callKernel('Add', 'wasm', backend, { a: result, b: part });
-        backend.disposeData(result.dataId);
-        backend.disposeData(part.dataId);
-        result = sum;
-      }
+      result = addPart(backend, result, part);
     }
     if (result === undefined) {
       result = backend.makeOutput(info.filterShape, 'float32');
