@@ -173,8 +173,8 @@ export function resample<T extends Num>(a: ResampleArgs<T>): T {
   const srcRow = new Float32Array((sw + 1) * C);
   for (let c = 0; c < C; c++) srcRow[sw * C + c] = fill[c]!;
   const rowLen = dw * C;
-  let bufA = new Float32Array(rowLen);
-  let bufB = new Float32Array(rowLen);
+  const bufA = new Float32Array(rowLen);
+  const bufB = new Float32Array(rowLen);
   const merged = combine === 'set' ? null : new Float32Array(rowLen);
   const lerpRow = (sy: number, out: Float32Array) => {
     if (sy < 0) {
@@ -186,35 +186,14 @@ export function resample<T extends Num>(a: ResampleArgs<T>): T {
     lerpRowInto(srcRow, out, x0, x1, wx, dw, C);
   };
   // Separable: interpolate the two source rows along x (cached across output rows), then blend along y.
-  let cachedA = -2;
-  let cachedB = -2;
-  for (let oy = 0; oy < dh; oy++) {
-    const y0 = yt.i0[oy]!;
-    const y1 = yt.i1[oy]!;
-    const t = yt.w1[oy]!;
-    if (y0 !== cachedA) {
-      if (y0 === cachedB) {
-        const tmp = bufA;
-        bufA = bufB;
-        bufB = tmp;
-        cachedA = y0;
-        cachedB = -2;
-      } else {
-        lerpRow(y0, bufA);
-        cachedA = y0;
-      }
-    }
-    if (y1 !== cachedB) {
-      lerpRow(y1, bufB);
-      cachedB = y1;
-    }
+  forEachOutputRow(yt, dh, bufA, bufB, false, lerpRow, (oy, rowA, rowB, t) => {
     const o = offset + oy * stride;
     if (merged) {
-      blendRowF32(bufA, bufB, t, merged, 0, rowLen);
+      blendRowF32(rowA, rowB, t, merged, 0, rowLen);
       emitRow(merged, dst, o, rowLen, combine);
-    } else if (dst instanceof Uint8Array) blendRowU8(bufA, bufB, t, dst, o, rowLen);
-    else blendRowF32(bufA, bufB, t, dst as Float32Array, o, rowLen);
-  }
+    } else if (dst instanceof Uint8Array) blendRowU8(rowA, rowB, t, dst, o, rowLen);
+    else blendRowF32(rowA, rowB, t, dst as Float32Array, o, rowLen);
+  });
   return dst;
 }
 
@@ -253,8 +232,8 @@ function bilinearSimd(
   const X1 = X0 + al(dw * 4);
   const WX = X1 + al(dw * 4);
   const ROW = WX + al(dw * 4);
-  let A = ROW + al((sw + 1) * C * 4);
-  let B = A + al(rowLen * 4);
+  const A = ROW + al((sw + 1) * C * 4);
+  const B = A + al(rowLen * 4);
   const OUT = B + al(rowLen * 4);
   // dstBase (a view's byteOffset) is read before ensure(): growing detaches the caller's views.
   kernel.ensure(OUT + (dstBase < 0 ? al(rowLen * 4) : 0));
@@ -276,6 +255,33 @@ function bilinearSimd(
     if (clamp) k.clampRow(ROW, sw * C);
     k.lerpRow(X0, X1, WX, out, dw, C);
   };
+  forEachOutputRow(yt, dh, A, B, true, lerpRow, (oy, rowA, rowB, t) => {
+    const o = offset + oy * stride;
+    if (dstBase >= 0) {
+      k.blendRow(rowA, rowB, t, dstBase + o * 4, rowLen, mode);
+    } else {
+      if (mode !== 0) f32.set(dst.subarray(o, o + rowLen), OUT / 4);
+      k.blendRow(rowA, rowB, t, OUT, rowLen, mode);
+      dst.set(f32.subarray(OUT / 4, OUT / 4 + rowLen), o);
+    }
+  });
+}
+
+/**
+ * Walks the output rows of a separable bilinear pass, keeping the two x-interpolated source rows it needs in `a`
+ * and `b` (Float32Arrays or kernel addresses) and re-interpolating only when the source row changes — upsampling
+ * reads each source row for several output rows. With `skipZeroWeight`, the second row is not produced when its
+ * weight is 0 (the blend must then ignore it).
+ */
+function forEachOutputRow<T>(
+  yt: Taps,
+  dh: number,
+  a: T,
+  b: T,
+  skipZeroWeight: boolean,
+  lerpRow: (sy: number, buf: T) => void,
+  blend: (oy: number, a: T, b: T, t: number) => void,
+): void {
   let cachedA = -2;
   let cachedB = -2;
   for (let oy = 0; oy < dh; oy++) {
@@ -284,28 +290,21 @@ function bilinearSimd(
     const t = yt.w1[oy]!;
     if (y0 !== cachedA) {
       if (y0 === cachedB) {
-        const tmp = A;
-        A = B;
-        B = tmp;
+        const tmp = a;
+        a = b;
+        b = tmp;
         cachedA = y0;
         cachedB = -2;
       } else {
-        lerpRow(y0, A);
+        lerpRow(y0, a);
         cachedA = y0;
       }
     }
-    if (y1 !== cachedB && t !== 0) {
-      lerpRow(y1, B);
+    if (y1 !== cachedB && !(skipZeroWeight && t === 0)) {
+      lerpRow(y1, b);
       cachedB = y1;
     }
-    const o = offset + oy * stride;
-    if (dstBase >= 0) {
-      k.blendRow(A, B, t, dstBase + o * 4, rowLen, mode);
-    } else {
-      if (mode !== 0) f32.set(dst.subarray(o, o + rowLen), OUT / 4);
-      k.blendRow(A, B, t, OUT, rowLen, mode);
-      dst.set(f32.subarray(OUT / 4, OUT / 4 + rowLen), o);
-    }
+    blend(oy, a, b, t);
   }
 }
 
