@@ -2,17 +2,7 @@ import { loadavg } from 'node:os';
 import { type Box, createScoreMap, resizeScoreMap, type ScoreMap, simdAvailable } from '@deconvnet/image';
 import { test } from 'vitest';
 import { createAggregator, ensembleWithFcn, planWindows, softmax } from '../src/index.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../src/test-rng.js';
 
 async function time(
   fn: () => unknown,

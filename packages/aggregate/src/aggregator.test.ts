@@ -1,17 +1,7 @@
 import { createScoreMap, resizeScoreMap, type ScoreMap } from '@deconvnet/image';
 import { describe, expect, it } from 'vitest';
 import { type AggregationMode, createAggregator } from './aggregator.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './test-rng.js';
 
 const constant = (...v: number[]): ScoreMap => ({ width: 1, height: 1, channels: v.length, data: new Float32Array(v) });
 const at = (m: ScoreMap, x: number, y: number) => [

@@ -1,18 +1,8 @@
 import { createScoreMap, cropAndWarpScoreMap, resample, resizeScoreMap, type ScoreMap } from '@deconvnet/image';
 import { describe, expect, it } from 'vitest';
 import { FLOAT32_MAX, pasteBack, pasteInto } from './pasteback.js';
+import { rng } from './test-rng.js';
 import { pasteMapping, windowRegion } from './window.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomMap(w: number, h: number, c: number, seed: number, scale = 10): ScoreMap {
   const r = rng(seed);

@@ -2,17 +2,7 @@ import { type Box, iou } from '@deconvnet/image';
 import { describe, expect, it } from 'vitest';
 import { planWindows } from './plan.js';
 import { selectProposalIndices, selectProposals } from './selection.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './test-rng.js';
 
 const r = rng(3);
 const boxes: Box[] = Array.from({ length: 400 }, () => {
