@@ -1,8 +1,9 @@
 // Speed of detectEdges and edgeBoxes on a 500×375 VOC photo (maxBoxes 1000), the issue's benchmark.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { readImage } from '@deconvnet/image/node';
 import { test } from 'vitest';
@@ -61,28 +62,58 @@ test('edge boxes speed, 500×375', async () => {
       `| edgeBoxes ${name} | ${median(t).toFixed(1)} | ${Math.min(...t).toFixed(1)} | ${median(cpu).toFixed(1)} | ${n} boxes |`,
     );
   }
-  // OpenCV 4.6 (Debian python3-opencv) on the same E/O, same conditions, fresh object per run, when present
+  // OpenCV 4.6 (Debian python3-opencv) on the same E/O, fresh object per run, when present. Paired rounds: each
+  // round times this port (EdgeBoxes70, maxBoxes 1000) and then one OpenCV run, so both see the same load; the
+  // median of the per-round ratios is robust to the load drifting during the bench.
   const dir = mkdtempSync(join(tmpdir(), 'eb-bench-'));
   try {
     writeFileSync(join(dir, 'E.f32'), edges.magnitude);
     writeFileSync(join(dir, 'O.f32'), edges.orientation);
     const py = `
-import time, numpy as np, cv2
+import sys, time, numpy as np, cv2
 E = np.fromfile('${dir}/E.f32', dtype=np.float32).reshape(${edges.height}, ${edges.width})
 O = np.fromfile('${dir}/O.f32', dtype=np.float32).reshape(${edges.height}, ${edges.width})
-wall, cpu = [], []
-for i in range(${runs}):
+cv2.ximgproc.createEdgeBoxes(maxBoxes=1000).getBoundingBoxes(E, O)  # warm-up
+for line in sys.stdin:
     t, c = time.perf_counter(), time.process_time()
     b, s = cv2.ximgproc.createEdgeBoxes(maxBoxes=1000).getBoundingBoxes(E, O)
-    wall.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
-print(sorted(wall)[len(wall)//2]*1000, min(wall)*1000, sorted(cpu)[len(cpu)//2]*1000, len(b))`;
-    const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
-    if (r.status === 0) {
-      const [med, min, cpu, n] = r.stdout.trim().split(/\s+/).map(Number);
+    print((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000, len(b), flush=True)`;
+    const cv = spawn('/usr/bin/python3', ['-c', py], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const lines = createInterface({ input: cv.stdout! })[Symbol.asyncIterator]();
+    const ours: number[] = [];
+    const oursCpu: number[] = [];
+    const theirs: number[] = [];
+    const theirsCpu: number[] = [];
+    const ratio: number[] = [];
+    let nCv = 0;
+    try {
+      for (let i = 0; i < runs; i++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        edgeBoxes(edges, { maxBoxes: 1000 });
+        ours.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        oursCpu.push((c.user + c.system) / 1000);
+        cv.stdin!.write('run\n');
+        const next = await lines.next();
+        if (next.done) throw new Error('OpenCV process ended');
+        const [w, cpu, n] = next.value.trim().split(/\s+/).map(Number);
+        theirs.push(w!);
+        theirsCpu.push(cpu!);
+        nCv = n!;
+        ratio.push(ours[i]! / w!);
+      }
       rows.push(
-        `| OpenCV ${'4.6'} getBoundingBoxes, maxBoxes 1000 (same E/O) | ${med!.toFixed(1)} | ${min!.toFixed(1)} | ${cpu!.toFixed(1)} | ${n} boxes |`,
+        `| paired: edgeBoxes EdgeBoxes70, maxBoxes 1000 | ${median(ours).toFixed(1)} | ${Math.min(...ours).toFixed(1)} | ${median(oursCpu).toFixed(1)} | |`,
+        `| paired: OpenCV 4.6 getBoundingBoxes, maxBoxes 1000 (same E/O) | ${median(theirs).toFixed(1)} | ${Math.min(...theirs).toFixed(1)} | ${median(theirsCpu).toFixed(1)} | ${nCv} boxes |`,
+        `| paired: ratio this port / OpenCV (median of per-round wall ratios) | ${median(ratio).toFixed(2)} | ${Math.min(...ratio).toFixed(2)} | ${(median(oursCpu) / median(theirsCpu)).toFixed(2)} | |`,
       );
-    } else rows.push('| OpenCV: not available (/usr/bin/python3 cannot import cv2) | | | | |');
+    } catch {
+      rows.push('| OpenCV: not available (/usr/bin/python3 cannot import cv2) | | | | |');
+    } finally {
+      cv.stdin!.end();
+      cv.kill();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -29,7 +29,11 @@ export function convTri(src: Float32Array, width: number, height: number, r: num
   const xIdx = Int32Array.from({ length: padW }, (_, i) => reflect(i - r, width));
   for (let y = 0; y < height; y++) {
     const o = y * width;
-    for (let i = 0; i < padW; i++) line[i] = src[o + xIdx[i]!]!;
+    line.set(src.subarray(o, o + width), r);
+    for (let i = 0; i < r; i++) {
+      line[i] = src[o + xIdx[i]!]!;
+      line[padW - 1 - i] = src[o + xIdx[padW - 1 - i]!]!;
+    }
     let s = 0;
     for (let t = 0; t <= r; t++) s += line[t]!;
     box[0] = s;
@@ -45,33 +49,37 @@ export function convTri(src: Float32Array, width: number, height: number, r: num
       tmp[o + x] = s;
     }
   }
-  // along y, the same two running sums over whole rows
+  // along y, the same two running sums over whole rows; the first sum's rows live in a ring of r+2 (only rows
+  // y−1 … y+r are ever read), computed in the same order with the same additions as a full array
   const yIdx = Int32Array.from({ length: height + 2 * r }, (_, i) => reflect(i - r, height));
-  const nb = height + r;
-  const rows = new Float64Array(nb * width);
+  const ringN = r + 2;
+  const ring = new Float64Array(ringN * width);
   for (let t = 0; t <= r; t++) {
     const o = yIdx[t]! * width;
-    for (let x = 0; x < width; x++) rows[x] = rows[x]! + tmp[o + x]!;
+    for (let x = 0; x < width; x++) ring[x] = ring[x]! + tmp[o + x]!;
   }
-  for (let i = 1; i < nb; i++) {
+  // rows[i] = rows[i−1] + tmp[yIdx[i+r]] − tmp[yIdx[i−1]], into ring slot i mod (r+2)
+  const rowAt = (i: number): void => {
     const add = yIdx[i + r]! * width;
     const sub = yIdx[i - 1]! * width;
-    const cur = i * width;
-    const prev = cur - width;
-    for (let x = 0; x < width; x++) rows[cur + x] = rows[prev + x]! + tmp[add + x]! - tmp[sub + x]!;
-  }
+    const cur = (i % ringN) * width;
+    const prev = ((i - 1) % ringN) * width;
+    for (let x = 0; x < width; x++) ring[cur + x] = ring[prev + x]! + tmp[add + x]! - tmp[sub + x]!;
+  };
   const acc = new Float64Array(width);
   for (let t = 0; t <= r; t++) {
+    if (t > 0) rowAt(t);
     const o = t * width;
-    for (let x = 0; x < width; x++) acc[x] = acc[x]! + rows[o + x]!;
+    for (let x = 0; x < width; x++) acc[x] = acc[x]! + ring[o + x]!;
   }
   for (let x = 0; x < width; x++) out[x] = acc[x]! * norm;
   for (let y = 1; y < height; y++) {
-    const add = (y + r) * width;
-    const sub = (y - 1) * width;
+    rowAt(y + r);
+    const add = ((y + r) % ringN) * width;
+    const sub = ((y - 1) % ringN) * width;
     const o = y * width;
     for (let x = 0; x < width; x++) {
-      const v = acc[x]! + rows[add + x]! - rows[sub + x]!;
+      const v = acc[x]! + ring[add + x]! - ring[sub + x]!;
       acc[x] = v;
       out[o + x] = v * norm;
     }

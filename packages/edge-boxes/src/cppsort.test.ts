@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cppSort, cppSortDescending } from './cppsort.js';
+import { cppSort, cppSortDescending, cppSortDescendingOrder } from './cppsort.js';
 import { rng } from './test-helpers.js';
 
 /** Random keys with many ties (few distinct values), so the tie order is exercised. */
@@ -69,6 +69,12 @@ int main() { int n; std::vector<B> v;
           const a = ks.map((score, id) => ({ score, id }));
           cppSortDescending(a);
           expect(a.map((b) => b.id).join(' ')).toBe(lines[2 * t]!.trim());
+          // the index form over strided records (5 words, score last), as edgeBoxes sorts its windows
+          const rec = new Float32Array(5 * ks.length);
+          ks.forEach((k, i) => {
+            rec[5 * i + 4] = k;
+          });
+          expect(Array.from(cppSortDescendingOrder(rec, 5, 4)).join(' ')).toBe(lines[2 * t]!.trim());
           // the heapsort fallback (introsort at depth 0; ranges > 16 only) is std::partial_sort over the whole range
           if (ks.length <= 16) return;
           const hp = ks.map((score, id) => ({ score, id })).reverse();

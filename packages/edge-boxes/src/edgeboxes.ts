@@ -1,14 +1,16 @@
 import type { Box } from '@deconvnet/image';
 import { groupAffinities } from './affinity.js';
 import { clusterEdges } from './cluster.js';
-import { cppSortDescending } from './cppsort.js';
+import { cppSortDescendingOrder } from './cppsort.js';
 import { assertEdgeMap, type EdgeMap } from './edgemap.js';
-import { gridShapes, stepSizes } from './grid.js';
+import { gridShapes, positions, stepSizes } from './grid.js';
 import { buildBoxIndex } from './integral.js';
 import { boxesNms } from './nms.js';
 import { type EdgeBoxesOptions, resolveParams } from './options.js';
-import { type RawBox, refineBox } from './refine.js';
-import { BoxScorer } from './score.js';
+import type { RawBox } from './refine.js';
+import { scoringTables } from './score.js';
+import { createScoreKernel } from './score-kernel.js';
+import { scoreWindowsIn, scoreWindowsJs } from './windows.js';
 
 /** A proposal: a {@link Box} of @deconvnet/image (0-based continuous frame) with its Edge Boxes score. */
 export type ScoredBox = Box & { score: number };
@@ -35,18 +37,30 @@ export function toPdollarBox(b: Box): PdollarBox {
   return { x: b.x + 1, y: b.y + 1, w: b.width - 1, h: b.height - 1, score: b.score ?? 0 };
 }
 
-/** Transposes a row-major plane to the column-major layout the original scan order works in. */
+/** Transposes a row-major plane to the column-major layout the original scan order works in (32×32 tiles). */
 function toColumnMajor(src: Float32Array, w: number, h: number): Float32Array {
   const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    for (let x = 0; x < w; x++) out[x * h + y] = src[o + x]!;
+  const T = 32;
+  for (let y0 = 0; y0 < h; y0 += T) {
+    const y1 = Math.min(h, y0 + T);
+    for (let x0 = 0; x0 < w; x0 += T) {
+      const x1 = Math.min(w, x0 + T);
+      for (let y = y0; y < y1; y++) {
+        const o = y * w;
+        for (let x = x0; x < x1; x++) out[x * h + y] = src[o + x]!;
+      }
+    }
   }
   return out;
 }
 
 /** Edge Boxes in the code's own 0-based convention (x, y, inclusive w, h), sorted by score. */
 export function edgeBoxesCore(edges: EdgeMap, opts: EdgeBoxesOptions = {}): RawBox[] {
+  return edgeBoxesWith(edges, opts, 'auto');
+}
+
+/** {@link edgeBoxesCore} with the window scorer chosen: the WebAssembly kernel where it runs, or always JS. */
+export function edgeBoxesWith(edges: EdgeMap, opts: EdgeBoxesOptions, kernel: 'auto' | 'js'): RawBox[] {
   assertEdgeMap(edges, 'edgeBoxes edges');
   const p = resolveParams(opts);
   const { width: W, height: H } = edges;
@@ -54,31 +68,39 @@ export function edgeBoxesCore(edges: EdgeMap, opts: EdgeBoxesOptions = {}): RawB
   const O = toColumnMajor(edges.orientation, W, H);
   const groups = clusterEdges(E, O, W, H, p);
   const aff = groupAffinities(groups, W, H, p.gamma);
-  const index = buildBoxIndex(E, groups, W, H, p.edgeMinMag);
-  const scorer = new BoxScorer(W, H, groups, aff, index, p.minScore, p.kappa);
-  const { ratio } = stepSizes(p.alpha);
-
+  const tables = scoringTables(W, H, groups, aff, p.kappa);
+  const shapes = gridShapes(W, H, p);
+  let count = 0;
+  for (const s of shapes) count += positions(W - s.w + s.kx, s.kx) * positions(H - s.h + s.ky, s.ky);
+  // the WebAssembly kernel, where it runs, receives the box index straight into its memory
+  const wasm = kernel === 'auto' ? createScoreKernel(W, H, groups.count, tables, shapes.length, count) : null;
+  const index = buildBoxIndex(E, groups, W, H, p.edgeMinMag, wasm?.index);
+  const inp = {
+    W,
+    H,
+    groups,
+    index,
+    tables,
+    minScore: p.minScore,
+    kappa: p.kappa,
+    shapes,
+    ratio: stepSizes(p.alpha).ratio,
+  };
   // score every window of the grid; refine every window with a nonzero score (not only the top ones)
-  const all: RawBox[] = [];
-  const zero: RawBox = { x: 0, y: 0, w: 0, h: 0, score: 0 };
-  let k = 0;
-  for (const s of gridShapes(W, H, p)) {
-    for (let x = 0; x < W - s.w + s.kx; x += s.kx) {
-      for (let y = 0; y < H - s.h + s.ky; y += s.ky) {
-        const score = scorer.score(x, y, s.w, s.h);
-        if (!score) {
-          all.push(zero); // kept in place: the zeros take part in the sort, which decides the order of ties
-          continue;
-        }
-        const box: RawBox = { x: scorer.x, y: scorer.y, w: scorer.w, h: scorer.h, score };
-        refineBox(box, scorer, ratio);
-        all.push(box);
-        k++;
-      }
-    }
+  const win = wasm ? scoreWindowsIn(wasm, inp, count) : scoreWindowsJs(inp, count);
+  // the zero windows take part in the sort, which decides the order of ties; then only the scored ones go on
+  const order = cppSortDescendingOrder(win.score, 5, 4);
+  const scored: RawBox[] = new Array(win.nonzero);
+  for (let i = 0; i < win.nonzero; i++) {
+    const o = 5 * order[i]!;
+    scored[i] = {
+      x: win.box[o]!,
+      y: win.box[o + 1]!,
+      w: win.box[o + 2]!,
+      h: win.box[o + 3]!,
+      score: win.score[o + 4]!,
+    };
   }
-  cppSortDescending(all);
-  const scored = all.slice(0, k);
   return boxesNms(scored, p.beta, p.eta, p.maxBoxes);
 }
 

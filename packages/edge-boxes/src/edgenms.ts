@@ -45,6 +45,8 @@ export function edgeNms(
   const m = f(opts.multiplier ?? 1);
   const out = new Float32Array(edge.length);
   for (let y = 0; y < height; y++) {
+    // rows and columns whose samples (within ±r) can never need interp's clamping
+    const yIn = y >= r && y <= height - 2 - r;
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       let e = edge[i]!;
@@ -54,9 +56,27 @@ export function edgeNms(
       const o = orientation[i]!;
       const coso = f(Math.cos(o));
       const sino = f(Math.sin(o));
+      const inside = yIn && x >= r && x <= width - 2 - r;
       for (let d = -r; d <= r; d++) {
         if (!d) continue;
-        const e0 = interp(edge, width, height, f(x + f(d * coso)), f(y + f(d * sino)));
+        const sx = f(x + f(d * coso));
+        const sy = f(y + f(d * sino));
+        let e0: number;
+        if (inside) {
+          // interp() inlined, without its clamps
+          const x0 = sx | 0;
+          const y0 = sy | 0;
+          const dx0 = f(sx - x0);
+          const dy0 = f(sy - y0);
+          const dx1 = f(1 - dx0);
+          const dy1 = f(1 - dy0);
+          const p = y0 * width + x0;
+          const a = f(f(edge[p]! * dx1) * dy1);
+          const b = f(f(edge[p + 1]! * dx0) * dy1);
+          const c = f(f(edge[p + width]! * dx1) * dy0);
+          const dd = f(f(edge[p + width + 1]! * dx0) * dy0);
+          e0 = f(f(f(a + b) + c) + dd);
+        } else e0 = interp(edge, width, height, sx, sy);
         if (e < e0) {
           out[i] = 0;
           break;

@@ -32,16 +32,33 @@ export function gradient2(src: Float32Array, width: number, height: number): { g
  */
 export function gradientMag(planes: readonly Float32Array[], width: number, height: number): Float32Array {
   if (planes.length === 0) throw new ImageError('gradientMag', 'needs at least one channel');
+  if (width < 2 || height < 2) {
+    throw new ImageError('gradientMag', `plane must be at least 2×2, got ${width}×${height}`);
+  }
   const n = width * height;
+  const f = Math.fround;
   const best = new Float32Array(n);
   for (let c = 0; c < planes.length; c++) {
-    const plane = planes[c]!;
-    if (plane.length !== n)
-      throw new ImageError('gradientMag', `channel ${c} has ${plane.length} values, expected ${n}`);
-    const { gx, gy } = gradient2(plane, width, height);
-    for (let i = 0; i < n; i++) {
-      const m2 = Math.fround(Math.fround(gx[i]! * gx[i]!) + Math.fround(gy[i]! * gy[i]!));
-      if (c === 0 || m2 > best[i]!) best[i] = m2;
+    const src = planes[c]!;
+    if (src.length !== n) throw new ImageError('gradientMag', `channel ${c} has ${src.length} values, expected ${n}`);
+    // gradient2's differences, rounded to float32 as its output arrays would hold them, without the arrays
+    for (let y = 0; y < height; y++) {
+      const o = y * width;
+      const up = y === 0 ? o : o - width;
+      const down = y === height - 1 ? o : o + width;
+      const half = y === 0 || y === height - 1 ? 1 : 0.5;
+      for (let x = 0; x < width; x++) {
+        const i = o + x;
+        const gx =
+          x === 0
+            ? f(src[i + 1]! - src[i]!)
+            : x === width - 1
+              ? f(src[i]! - src[i - 1]!)
+              : f((src[i + 1]! - src[i - 1]!) * 0.5);
+        const gy = f((src[down + x]! - src[up + x]!) * half);
+        const m2 = f(f(gx * gx) + f(gy * gy));
+        if (c === 0 || m2 > best[i]!) best[i] = m2;
+      }
     }
   }
   for (let i = 0; i < n; i++) best[i] = Math.sqrt(best[i]!);

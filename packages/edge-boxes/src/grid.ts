@@ -59,7 +59,7 @@ export function gridShapes(W: number, H: number, p: GridParams): GridShape[] {
 }
 
 /** Number of positions 0, k, 2k, … below `limit` (C++ `for (x=0; x<limit; x+=k)`). */
-function positions(limit: number, k: number): number {
+export function positions(limit: number, k: number): number {
   return limit > 0 ? Math.ceil(limit / k) : 0;
 }
 

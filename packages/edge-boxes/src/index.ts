@@ -2,7 +2,7 @@ export { type Affinities, groupAffinities } from './affinity.js';
 export { type ClusterParams, clusterEdges, type EdgeGroups } from './cluster.js';
 export { type ColorSpace, colorPlanes } from './colorspace.js';
 export { convTri } from './convtri.js';
-export { cppSort, cppSortDescending } from './cppsort.js';
+export { cppSort, cppSortDescending, cppSortDescendingOrder } from './cppsort.js';
 export { DEFAULT_DETECT_OPTIONS, type DetectEdgesOptions, detectEdges } from './detect.js';
 export {
   edgeBoxes,
@@ -24,4 +24,5 @@ export { edgeOrientation } from './orientation.js';
 export { PRESETS, type PresetName } from './presets.js';
 export { type ProposeOptions, proposeBoxes } from './propose.js';
 export { type RawBox, refineBox } from './refine.js';
-export { BoxScorer } from './score.js';
+export { BoxScorer, type ScoringTables, scoringTables } from './score.js';
+export { scoreKernelAvailable } from './score-kernel.js';

@@ -52,7 +52,10 @@ export function boxesNms(boxes: RawBox[], beta: number, eta: number, maxBoxes: n
       const bin = kept[j];
       if (!bin) continue;
       for (let k = 0; k < bin.length; k++) {
-        if (rawOverlap(box, bin[k]!) > thr) {
+        const o = bin[k]!;
+        // disjoint boxes (the usual case) have IoU 0 ≤ thr: skip the float32 division
+        if (o.x >= box.x + box.w || box.x >= o.x + o.w || o.y >= box.y + box.h || box.y >= o.y + o.h) continue;
+        if (rawOverlap(box, o) > thr) {
           keep = false;
           break;
         }

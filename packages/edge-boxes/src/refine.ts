@@ -24,20 +24,20 @@ export function refineBox(box: RawBox, scorer: BoxScorer, ratio: number): void {
     yStep = Math.max(1, yStep);
     xStep = Math.max(1, xStep);
     // top
-    let s = scorer.score(box.x, box.y - yStep, box.w, box.h + yStep);
-    if (s <= box.score) s = scorer.score(box.x, box.y + yStep, box.w, box.h - yStep);
+    let s = scorer.score(box.x, box.y - yStep, box.w, box.h + yStep, box.score);
+    if (s <= box.score) s = scorer.score(box.x, box.y + yStep, box.w, box.h - yStep, box.score);
     if (s > box.score) take(box, scorer, s);
     // bottom
-    s = scorer.score(box.x, box.y, box.w, box.h + yStep);
-    if (s <= box.score) s = scorer.score(box.x, box.y, box.w, box.h - yStep);
+    s = scorer.score(box.x, box.y, box.w, box.h + yStep, box.score);
+    if (s <= box.score) s = scorer.score(box.x, box.y, box.w, box.h - yStep, box.score);
     if (s > box.score) take(box, scorer, s);
     // left
-    s = scorer.score(box.x - xStep, box.y, box.w + xStep, box.h);
-    if (s <= box.score) s = scorer.score(box.x + xStep, box.y, box.w - xStep, box.h);
+    s = scorer.score(box.x - xStep, box.y, box.w + xStep, box.h, box.score);
+    if (s <= box.score) s = scorer.score(box.x + xStep, box.y, box.w - xStep, box.h, box.score);
     if (s > box.score) take(box, scorer, s);
     // right
-    s = scorer.score(box.x, box.y, box.w + xStep, box.h);
-    if (s <= box.score) s = scorer.score(box.x, box.y, box.w - xStep, box.h);
+    s = scorer.score(box.x, box.y, box.w + xStep, box.h, box.score);
+    if (s <= box.score) s = scorer.score(box.x, box.y, box.w - xStep, box.h, box.score);
     if (s > box.score) take(box, scorer, s);
   }
 }

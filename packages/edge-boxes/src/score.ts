@@ -8,6 +8,50 @@ const f = Math.fround;
 const CUTOFF = f(0.05);
 
 /**
+ * Per-image tables of `scoreBox` shared by the JS scorer and the WebAssembly kernel (../score-kernel.ts).
+ * - anchors: (x, y) interleaved, for locality;
+ * - affI/affV: the affinity links over one buffer, neighbour at 2k, value (float32 bits) at 2k+1; per group j the
+ *   slice [affStart[j], affStart[j+1]) (already ×2). Links with a < 0.05 are dropped: they can never pass the
+ *   `ws·a < .05` cut (ws ≤ 1); the rest keep their order, which decides the list order;
+ * - scaleNorm: (1/i)^κ for i = ⌊w/2⌋+⌊h/2⌋. The C++ uses a 10,000-entry table; it is sized to the image (pitfall 10).
+ */
+export interface ScoringTables {
+  anchors: Int32Array;
+  links: ArrayBuffer;
+  affStart: Int32Array;
+  scaleNorm: Float32Array;
+}
+
+export function scoringTables(W: number, H: number, g: EdgeGroups, aff: Affinities, kappa: number): ScoringTables {
+  const anchors = new Int32Array(2 * g.count);
+  for (let i = 0; i < g.count; i++) {
+    anchors[2 * i] = g.anchorX[i]!;
+    anchors[2 * i + 1] = g.anchorY[i]!;
+  }
+  const affStart = new Int32Array(g.count + 1);
+  let kept = 0;
+  for (let k = 0; k < aff.value.length; k++) if (!(aff.value[k]! < CUTOFF)) kept++;
+  const links = new ArrayBuffer(8 * kept);
+  const affI = new Int32Array(links);
+  const affV = new Float32Array(links);
+  let m = 0;
+  for (let j = 0; j < g.count; j++) {
+    for (let k = aff.start[j]!; k < aff.start[j + 1]!; k++) {
+      if (aff.value[k]! < CUTOFF) continue;
+      affI[2 * m] = aff.index[k]!;
+      affV[2 * m + 1] = aff.value[k]!;
+      m++;
+    }
+    affStart[j + 1] = 2 * m;
+  }
+  const len = ((W - 1) >> 1) + ((H - 1) >> 1) + 1;
+  const scaleNorm = new Float32Array(len);
+  const kap = f(kappa);
+  for (let i = 0; i < len; i++) scaleNorm[i] = f(f(1 / i) ** kap);
+  return { anchors, links, affStart, scaleNorm };
+}
+
+/**
  * Box scoring of pdollar/edges `scoreBox` (paper eqs. 2–4, in the code's units). One scorer per image; it keeps
  * the "done" markers with a running id, so nothing is reset per box. After `score()`, `x, y, w, h` hold the
  * clamped box in the code's convention (inclusive pixels x…x+w, y…y+h; 0-based).
@@ -23,12 +67,9 @@ export class BoxScorer {
   private readonly sIds: Int32Array;
   /** 1 where the listed group's anchor lies inside the current box (decided once, when it is listed). */
   private readonly sIn: Uint8Array;
-  /** Anchors interleaved (x, y) for locality. */
   private readonly anchors: Int32Array;
-  /** Affinity neighbours and values interleaved over one buffer: index at 2k, value (float32 bits) at 2k+1. */
   private readonly affI: Int32Array;
   private readonly affV: Float32Array;
-  /** Per group, the slice [affStart[j], affStart[j+1]) of affI/affV (already ×2). */
   private readonly affStart: Int32Array;
   private sId = 0;
   private readonly scaleNorm: Float32Array;
@@ -38,49 +79,33 @@ export class BoxScorer {
     private readonly W: number,
     private readonly H: number,
     private readonly g: EdgeGroups,
-    aff: Affinities,
+    /** The affinities, or the tables already built from them (kappa is then unused). */
+    aff: Affinities | ScoringTables,
     private readonly ix: BoxIndex,
     minScore: number,
     kappa: number,
   ) {
+    const tables = 'links' in aff ? aff : scoringTables(W, H, g, aff, kappa);
     const n = g.count + 1;
     this.sWts = new Float32Array(n);
     this.sDoneMap = new Int32Array(2 * n);
     for (let i = 0; i < n; i++) this.sDoneMap[2 * i] = -1;
     this.sIds = new Int32Array(n);
     this.sIn = new Uint8Array(n);
-    this.anchors = new Int32Array(2 * g.count);
-    for (let i = 0; i < g.count; i++) {
-      this.anchors[2 * i] = g.anchorX[i]!;
-      this.anchors[2 * i + 1] = g.anchorY[i]!;
-    }
-    // Links with a < 0.05 can never pass the `ws·a < .05` cut (ws ≤ 1): drop them, keeping the order of the rest.
-    this.affStart = new Int32Array(g.count + 1);
-    let kept = 0;
-    for (let k = 0; k < aff.value.length; k++) if (!(aff.value[k]! < CUTOFF)) kept++;
-    const buf = new ArrayBuffer(8 * kept);
-    this.affI = new Int32Array(buf);
-    this.affV = new Float32Array(buf);
-    let m = 0;
-    for (let j = 0; j < g.count; j++) {
-      for (let k = aff.start[j]!; k < aff.start[j + 1]!; k++) {
-        if (aff.value[k]! < CUTOFF) continue;
-        this.affI[2 * m] = aff.index[k]!;
-        this.affV[2 * m + 1] = aff.value[k]!;
-        m++;
-      }
-      this.affStart[j + 1] = 2 * m;
-    }
+    this.anchors = tables.anchors;
+    this.affStart = tables.affStart;
+    this.affI = new Int32Array(tables.links);
+    this.affV = new Float32Array(tables.links);
+    this.scaleNorm = tables.scaleNorm;
     this.minScore = f(minScore);
-    // the C++ uses a 10,000-entry table indexed by ⌊w/2⌋+⌊h/2⌋; size it to the image instead (pitfall 10)
-    const len = ((W - 1) >> 1) + ((H - 1) >> 1) + 1;
-    this.scaleNorm = new Float32Array(len);
-    const kap = f(kappa);
-    for (let i = 0; i < len; i++) this.scaleNorm[i] = f(f(1 / i) ** kap);
   }
 
-  /** Scores box (x, y, w, h) in the code's convention; clamps it into the image first. */
-  score(bx: number, by: number, bw: number, bh: number): number {
+  /**
+   * Scores box (x, y, w, h) in the code's convention; clamps it into the image first. Scores below minScore are 0.
+   * With `floor` ≥ 0 (refinement, which only keeps a move whose score beats the current one), a score ≤ floor may
+   * also come back as 0: the box is dropped as soon as an upper bound of its score proves it cannot win.
+   */
+  score(bx: number, by: number, bw: number, bh: number, floor = -1): number {
     const { W, H, g, ix, sWts, sDoneMap: dm, sIds, sIn, anchors, affI, affV } = this;
     const sId = this.sId++;
     const H1 = H + 1;
@@ -115,17 +140,31 @@ export class BoxScorer {
     // degenerate 1×1 boxes (norm = ∞) score 0 instead of the C++ NaN
     if (hw + hh === 0) return 0;
     // the rest only subtracts, so this is an upper bound
-    if (f(v * norm) < this.minScore) return 0;
+    const ub = f(v * norm);
+    if (ub < this.minScore || ub <= floor) return 0;
 
+    // Upper bounds for the early exits: the final v subtracts f(w·m) for every slot inside, in slot order, and
+    // rounded float32 subtraction is monotone (f(a − t) grows with a, shrinks with t, and never exceeds a), so
+    // subtracting only some of those terms, or smaller ones, in the same order never gives less than the final v.
+    // Listed groups with their anchor inside keep weight 1 (the maximum); propagated ones only gain weight later.
+    const mag = g.mag;
+    let vb = v;
     let n = 0;
     const { hRuns, hIdx, vRuns, vIdx } = ix;
     const rowTop = y0 * (W + 1);
-    for (let i = hIdx[x0 * H + y0]!, e = hIdx[x1 * H + y0]!; i <= e; i++) {
-      const j = hRuns[rowTop + i]!;
-      if (j > 0 && dm[2 * j] !== sId) {
+    for (
+      let c = hIdx[x0 * H + y0]!, i = rowTop + (c >> 1) - (c & 1), e = rowTop + (hIdx[x1 * H + y0]! >> 1);
+      i < e;
+      i++
+    ) {
+      const j = hRuns[i]!;
+      if (dm[2 * j] !== sId) {
         const jx = anchors[2 * j]!;
         const jy = anchors[2 * j + 1]!;
-        sIn[n] = jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1 ? 1 : 0;
+        if (jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1) {
+          sIn[n] = 1;
+          vb = f(vb - mag[j]!);
+        } else sIn[n] = 0;
         sIds[n] = j;
         sWts[n] = 1;
         dm[2 * j] = sId;
@@ -133,12 +172,19 @@ export class BoxScorer {
       }
     }
     const rowBot = y1 * (W + 1);
-    for (let i = hIdx[x0 * H + y1]!, e = hIdx[x1 * H + y1]!; i <= e; i++) {
-      const j = hRuns[rowBot + i]!;
-      if (j > 0 && dm[2 * j] !== sId) {
+    for (
+      let c = hIdx[x0 * H + y1]!, i = rowBot + (c >> 1) - (c & 1), e = rowBot + (hIdx[x1 * H + y1]! >> 1);
+      i < e;
+      i++
+    ) {
+      const j = hRuns[i]!;
+      if (dm[2 * j] !== sId) {
         const jx = anchors[2 * j]!;
         const jy = anchors[2 * j + 1]!;
-        sIn[n] = jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1 ? 1 : 0;
+        if (jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1) {
+          sIn[n] = 1;
+          vb = f(vb - mag[j]!);
+        } else sIn[n] = 0;
         sIds[n] = j;
         sWts[n] = 1;
         dm[2 * j] = sId;
@@ -146,12 +192,15 @@ export class BoxScorer {
       }
     }
     const colL = x0 * (H + 1);
-    for (let i = vIdx[x0 * H + y0]!, e = vIdx[x0 * H + y1]!; i <= e; i++) {
-      const j = vRuns[colL + i]!;
-      if (j > 0 && dm[2 * j] !== sId) {
+    for (let c = vIdx[x0 * H + y0]!, i = colL + (c >> 1) - (c & 1), e = colL + (vIdx[x0 * H + y1]! >> 1); i < e; i++) {
+      const j = vRuns[i]!;
+      if (dm[2 * j] !== sId) {
         const jx = anchors[2 * j]!;
         const jy = anchors[2 * j + 1]!;
-        sIn[n] = jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1 ? 1 : 0;
+        if (jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1) {
+          sIn[n] = 1;
+          vb = f(vb - mag[j]!);
+        } else sIn[n] = 0;
         sIds[n] = j;
         sWts[n] = 1;
         dm[2 * j] = sId;
@@ -159,18 +208,24 @@ export class BoxScorer {
       }
     }
     const colR = x1 * (H + 1);
-    for (let i = vIdx[x1 * H + y0]!, e = vIdx[x1 * H + y1]!; i <= e; i++) {
-      const j = vRuns[colR + i]!;
-      if (j > 0 && dm[2 * j] !== sId) {
+    for (let c = vIdx[x1 * H + y0]!, i = colR + (c >> 1) - (c & 1), e = colR + (vIdx[x1 * H + y1]! >> 1); i < e; i++) {
+      const j = vRuns[i]!;
+      if (dm[2 * j] !== sId) {
         const jx = anchors[2 * j]!;
         const jy = anchors[2 * j + 1]!;
-        sIn[n] = jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1 ? 1 : 0;
+        if (jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1) {
+          sIn[n] = 1;
+          vb = f(vb - mag[j]!);
+        } else sIn[n] = 0;
         sIds[n] = j;
         sWts[n] = 1;
         dm[2 * j] = sId;
         dm[2 * j + 1] = n++;
       }
     }
+
+    const ub2 = f(vb * norm);
+    if (ub2 < this.minScore || ub2 <= floor) return 0;
 
     // propagate along high-affinity paths (paper eq. 2); weight 1 = fully removed
     const start = this.affStart;
@@ -197,12 +252,15 @@ export class BoxScorer {
             sWts[n] = wq;
             dm[2 * q] = sId;
             dm[2 * q + 1] = n++;
+            // its weight only grows later, so subtracting it now keeps vb an upper bound (in list order, as below)
+            vb = f(vb - f(wq * mag[q]!));
+            const ub3 = f(vb * norm);
+            if (ub3 < this.minScore || ub3 <= floor) return 0;
           }
         }
       }
     }
     // subtract the groups connected to the boundary (anchor inside the box), in list order
-    const mag = g.mag;
     for (let i = 0; i < n; i++) {
       if (sIn[i]) v = f(v - f(sWts[i]! * mag[sIds[i]!]!));
     }
