@@ -189,6 +189,107 @@ describe('createAggregator: streaming against brute force', () => {
     expect(() => arr.addBatch([m0], [])).toThrow(/windows/);
   });
 
+  // Cache-blocked addBatch: bit-identical to add one at a time, whatever the band height (1 row, a few rows, all).
+  for (const mode of ['max', 'sum', 'mean'] as const) {
+    it(`${mode}: cache-blocked addBatch equals add one at a time bit for bit, and the brute force`, () => {
+      const one = createAggregator({ width: W, height: H, channels: C, mode });
+      for (const { map, win } of items) one.add(map, win);
+      const want = one.result();
+      for (const bandRows of [1, 3, 7, undefined]) {
+        const b = createAggregator({ width: W, height: H, channels: C, mode, ...(bandRows ? { bandRows } : {}) });
+        // Split in uneven batches, including a single map and an empty batch.
+        b.addBatch(
+          items.slice(0, 5).map((i) => i.map),
+          items.slice(0, 5).map((i) => i.win),
+        );
+        b.addBatch([items[5]!.map], [items[5]!.win]);
+        b.addBatch([], []);
+        b.addBatch(
+          items.slice(6).map((i) => i.map),
+          items.slice(6).map((i) => i.win),
+        );
+        const got = b.result();
+        expect(got.count).toBe(items.length);
+        expect([...got.coverage]).toEqual([...want.coverage]);
+        expect(Buffer.from(got.scores.data.buffer).equals(Buffer.from(want.scores.data.buffer))).toBe(true);
+      }
+      // And against the independent G_i (as the add test above).
+      const b = createAggregator({ width: W, height: H, channels: C, mode, bandRows: 2 });
+      b.addBatch(
+        items.map((i) => i.map),
+        items.map((i) => i.win),
+      );
+      const res = b.result();
+      let worst = 0;
+      for (let p = 0; p < W * H; p++) {
+        const k = G.reduce((s, { covered }) => s + covered[p]!, 0);
+        for (let c = 0; c < C; c++) {
+          const vals = G.map(({ g }) => g[p * C + c]!);
+          const sum = vals.reduce((s, v) => s + v, 0);
+          const w = mode === 'max' ? Math.max(0, ...vals) : mode === 'sum' ? sum : k ? sum / k : 0;
+          worst = Math.max(worst, Math.abs(res.scores.data[p * C + c]! - w));
+        }
+      }
+      expect(worst).toBeLessThan(1e-4);
+    });
+  }
+
+  it('cache-blocked addBatch: fractional windows, off-by-one quirk, non-finite scores, NHWC buffer', () => {
+    const r2 = rng(11);
+    const n = 9;
+    const mw = 7;
+    const mh = 5;
+    const data = new Float32Array(n * mw * mh * C);
+    for (let i = 0; i < data.length; i++) data[i] = (r2() - 0.5) * 1e3;
+    data[3] = Number.POSITIVE_INFINITY;
+    data[40] = Number.NaN;
+    data[100] = Number.NEGATIVE_INFINITY;
+    data[mw * mh * C + 7] = 3e38; // sums overflow float32 where two of these overlap
+    const wins = Array.from({ length: n }, () => ({
+      x: r2() * (W + 10) - 8,
+      y: r2() * (H + 10) - 8,
+      width: 3 + r2() * 30,
+      height: 3 + r2() * 25,
+    }));
+    const maps = Array.from({ length: n }, (_, i) => ({
+      width: mw,
+      height: mh,
+      channels: C,
+      data: data.subarray(i * mw * mh * C, (i + 1) * mw * mh * C),
+    }));
+    for (const mode of ['max', 'sum'] as const) {
+      for (const emulateOffByOne of [false, true]) {
+        const one = createAggregator({ width: W, height: H, channels: C, mode, emulateOffByOne });
+        for (let i = 0; i < n; i++) one.add(maps[i]!, wins[i]!);
+        const b = createAggregator({ width: W, height: H, channels: C, mode, emulateOffByOne, bandRows: 4 });
+        b.addBatch({ count: n, width: mw, height: mh, channels: C, data }, wins);
+        const x = one.result();
+        const y = b.result();
+        expect(Buffer.from(y.scores.data.buffer).equals(Buffer.from(x.scores.data.buffer))).toBe(true);
+        expect([...y.coverage]).toEqual([...x.coverage]);
+        expect(y.scores.data.some(Number.isNaN)).toBe(false);
+      }
+    }
+  });
+
+  it('addBatch is atomic: a bad map or window anywhere in the batch merges nothing', () => {
+    const b = createAggregator({ width: W, height: H, channels: C, bandRows: 2 });
+    b.add(items[0]!.map, items[0]!.win);
+    const before = b.result();
+    const bad = createScoreMap(4, 4, C + 1);
+    expect(() =>
+      b.addBatch([items[1]!.map, items[2]!.map, bad], [items[1]!.win, items[2]!.win, items[3]!.win]),
+    ).toThrow(/maps\[2\].*channels/);
+    expect(() =>
+      b.addBatch([items[1]!.map, items[2]!.map], [items[1]!.win, { x: 0, y: 0, width: Number.NaN, height: 3 }]),
+    ).toThrow(/window/);
+    const after = b.result();
+    expect(after.count).toBe(1);
+    expect([...after.scores.data]).toEqual([...before.scores.data]);
+    expect([...after.coverage]).toEqual([...before.coverage]);
+    expect(() => createAggregator({ width: W, height: H, channels: C, bandRows: 0 })).toThrow(/bandRows/);
+  });
+
   it('emulateOffByOne shifts the pasted maps by +1 px right and down', () => {
     const fixed = createAggregator({ width: W, height: H, channels: C });
     const quirk = createAggregator({ width: W, height: H, channels: C, emulateOffByOne: true });

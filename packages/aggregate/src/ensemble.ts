@@ -1,6 +1,7 @@
 import { assertScoreMap, createScoreMap, ImageError, type ScoreMap } from '@deconvnet/image';
 import { applyFallback, type Fallback } from './fallback.js';
 import { softmaxAt } from './softmax.js';
+import { softmaxPixels } from './softmax-kernel.js';
 
 /**
  * How the DeconvNet aggregate and FCN-8s are combined (deconvnet.md §5.4; the paper and the code differ):
@@ -85,41 +86,57 @@ export function ensembleWithFcn(deconvnet: ScoreMap, fcn: ScoreMap, options: Ens
   const d = deconvnet.data;
   const f = fcn.data;
   const o = dst.data;
-  const pd = new Float64Array(C);
   const pf = new Float64Array(C);
   const q = new Float64Array(C);
   const rawProduct = method === 'product' && deconvnetInput === 'scores' && fcnInput === 'scores';
   const unit = wd === 1 && wf === 1;
   const n = W * H;
-  for (let p = 0, s = 0; p < n; p++, s += C) {
-    if (rawProduct) {
-      for (let c = 0; c < C; c++) {
-        // Rectify: the original's max(0, fcn); the max-canvas D is already ≥ 0, other modes may be negative. NaN → 0.
-        // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 0) is NaN; this comparison maps NaN to 0.
-        const a = d[s + c]! > 0 ? d[s + c]! : 0;
-        // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 0) is NaN; this comparison maps NaN to 0.
-        const b = f[s + c]! > 0 ? f[s + c]! : 0;
-        // 0^0 would be 1 in Math.pow: a zero weight removes a branch entirely, as intended.
-        q[c] = unit ? a * b : (wd === 0 ? 1 : a ** wd) * (wf === 0 ? 1 : b ** wf);
-      }
-      softmaxAt(q, 0, o, s, C);
-      continue;
+  /** The raw-scores product at one pixel (the original's logits), softmaxed in float64. */
+  const productAt = (p: number): void => {
+    const s = p * C;
+    for (let c = 0; c < C; c++) {
+      // Rectify: the original's max(0, fcn); the max-canvas D is already ≥ 0, other modes may be negative. NaN → 0.
+      // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 0) is NaN; this comparison maps NaN to 0.
+      const a = d[s + c]! > 0 ? d[s + c]! : 0;
+      // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 0) is NaN; this comparison maps NaN to 0.
+      const b = f[s + c]! > 0 ? f[s + c]! : 0;
+      // 0^0 would be 1 in Math.pow: a zero weight removes a branch entirely, as intended.
+      q[c] = unit ? a * b : (wd === 0 ? 1 : a ** wd) * (wf === 0 ? 1 : b ** wf);
     }
-    probsAt(d, s, C, deconvnetInput, pd);
-    probsAt(f, s, C, fcnInput, pf);
-    if (method === 'mean') {
-      const inv = 1 / (wd + wf);
-      for (let c = 0; c < C; c++) o[s + c] = (wd * pd[c]! + wf * pf[c]!) * inv;
-    } else {
-      let sum = 0;
-      for (let c = 0; c < C; c++) {
-        const v = (wd === 0 ? 1 : pd[c]! ** wd) * (wf === 0 ? 1 : pf[c]! ** wf);
-        q[c] = v;
-        sum += v;
+    softmaxAt(q, 0, o, s, C);
+  };
+  if (rawProduct) {
+    // Unit weights: the WebAssembly kernel forms max(0, D)·max(0, F) itself (exact in float64).
+    const done =
+      unit && softmaxPixels({ kind: 'product', a: d, b: f, channels: C, p0: 0, n, out: o, outP0: 0, fix: productAt });
+    if (!done) for (let p = 0; p < n; p++) productAt(p);
+  } else {
+    // Per-pixel distributions of both branches, a chunk of pixels at a time (the kernel does the softmaxes).
+    const K = Math.min(n, 4096);
+    const bufD = new Float64Array(K * C);
+    const bufF = new Float64Array(K * C);
+    const inv = 1 / (wd + wf);
+    for (let p0 = 0; p0 < n; p0 += K) {
+      const m = Math.min(K, n - p0);
+      probsChunk(d, deconvnetInput, C, p0, m, bufD);
+      probsChunk(f, fcnInput, C, p0, m, bufF);
+      for (let i = 0; i < m; i++) {
+        const s = (p0 + i) * C;
+        const b = i * C;
+        if (method === 'mean') {
+          for (let c = 0; c < C; c++) o[s + c] = (wd * bufD[b + c]! + wf * bufF[b + c]!) * inv;
+          continue;
+        }
+        let sum = 0;
+        for (let c = 0; c < C; c++) {
+          const v = (wd === 0 ? 1 : bufD[b + c]! ** wd) * (wf === 0 ? 1 : bufF[b + c]! ** wf);
+          q[c] = v;
+          sum += v;
+        }
+        // Disjoint supports (or underflow): no common evidence, fall back to the plain mean of the two.
+        if (sum > 0 && Number.isFinite(sum)) for (let c = 0; c < C; c++) o[s + c] = q[c]! / sum;
+        else for (let c = 0; c < C; c++) o[s + c] = (bufD[b + c]! + bufF[b + c]!) / 2;
       }
-      // Disjoint supports (or underflow): no common evidence, fall back to the plain mean of the two.
-      if (sum > 0 && Number.isFinite(sum)) for (let c = 0; c < C; c++) o[s + c] = q[c]! / sum;
-      else for (let c = 0; c < C; c++) o[s + c] = (pd[c]! + pf[c]!) / 2;
     }
   }
   if (fallback === 'fcn') {
@@ -134,6 +151,24 @@ export function ensembleWithFcn(deconvnet: ScoreMap, fcn: ScoreMap, options: Ens
     }
   } else if (fallback !== 'keep') applyFallback(dst, coverage!, fallback);
   return dst;
+}
+
+/** Distributions of pixels [p0, p0 + m) into buf (float64, pixel-major): the kernel's softmax for scores. */
+function probsChunk(
+  src: Float32Array,
+  kind: 'scores' | 'probabilities',
+  C: number,
+  p0: number,
+  m: number,
+  buf: Float64Array,
+): void {
+  const at = (p: number): void => probsAt(src, p * C, C, kind, buf.subarray((p - p0) * C, (p - p0 + 1) * C));
+  if (
+    kind === 'scores' &&
+    softmaxPixels({ kind: 'scaled', a: src, channels: C, p0, n: m, out: buf, outP0: 0, fix: at })
+  )
+    return;
+  for (let p = p0; p < p0 + m; p++) at(p);
 }
 
 /** Distribution at one pixel: softmax of scores, or given probabilities clipped to ≥ 0 and renormalised (uniform if empty). */

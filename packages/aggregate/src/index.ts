@@ -5,6 +5,7 @@ export {
   type Aggregator,
   type AggregatorConfig,
   createAggregator,
+  DEFAULT_BAND_BYTES,
   type ProbabilityOptions,
   type ScoreMapBatch,
 } from './aggregator.js';
@@ -22,6 +23,7 @@ export {
 export { type PlannedWindow, type PlanOptions, planWindows } from './plan.js';
 export { ORIGINAL_MIN_SIDE, type SelectionOptions, selectProposalIndices, selectProposals } from './selection.js';
 export { type SoftmaxOptions, softmax, softmaxAt } from './softmax.js';
+export { softmaxKernelAvailable } from './softmax-kernel.js';
 export {
   type CropWindowOptions,
   cropMapping,

@@ -210,6 +210,36 @@ describe('pasteInto / pasteBack', () => {
     }
   });
 
+  it('rows: only those canvas rows (and their coverage) are written; bands reassemble the full paste', () => {
+    for (const C of [2, 6]) {
+      const map = randomMap(9, 7, C, 21);
+      const win = { x: -3.4, y: 2.6, width: 17.3, height: 13.9 };
+      const full = createScoreMap(16, 14, C, -1);
+      const fullCover = new Uint32Array(16 * 14);
+      pasteInto(full, map, win, { combine: 'sum', coverage: fullCover });
+      const banded = createScoreMap(16, 14, C, -1);
+      const cover = new Uint32Array(16 * 14);
+      for (let y = 0; y < 14; y += 4)
+        pasteInto(banded, map, win, { combine: 'sum', coverage: cover, rows: { start: y, end: y + 4 } });
+      expect([...banded.data]).toEqual([...full.data]);
+      expect([...cover]).toEqual([...fullCover]);
+      const part = createScoreMap(16, 14, C, -1);
+      const partCover = new Uint32Array(16 * 14);
+      const region = pasteInto(part, map, win, { combine: 'sum', coverage: partCover, rows: { start: 5, end: 8 } });
+      expect(region).toEqual({ x0: 0, y0: 3, x1: 14, y1: 14 }); // the whole clipped region, as without rows
+      for (let y = 0; y < 14; y++) {
+        const row = part.data.subarray(y * 16 * C, (y + 1) * 16 * C);
+        const want =
+          y >= 5 && y < 8 ? full.data.subarray(y * 16 * C, (y + 1) * 16 * C) : new Float32Array(16 * C).fill(-1);
+        expect([...row]).toEqual([...want]);
+        expect([...partCover.subarray(y * 16, (y + 1) * 16)]).toEqual(
+          y >= 5 && y < 8 ? [...fullCover.subarray(y * 16, (y + 1) * 16)] : Array(16).fill(0),
+        );
+      }
+      expect(() => pasteInto(part, map, win, { rows: { start: 3, end: 1 } })).toThrow(/rows/);
+    }
+  });
+
   it('a window that misses the image touches nothing', () => {
     const canvas = createScoreMap(10, 10, 2);
     const cover = new Uint32Array(100);

@@ -43,7 +43,8 @@ export function createPasteWorkspace(width: number, channels: number): PasteWork
  * image-sized `canvas`, clipped at the borders — the original's `imresize(score, [box_h box_w], 'bilinear')` followed
  * by `canvas(box) = max(canvas(box), ·)`, done straight into the canvas region without a resized copy. Identical to
  * `resample` with {@link pasteMapping} (edges replicated). `coverage`, when given, is incremented for every pasted
- * pixel. Non-finite inputs are clamped to ±FLOAT32_MAX (NaN counts as −FLOAT32_MAX). Returns the region touched.
+ * pixel. Non-finite inputs are clamped to ±FLOAT32_MAX (NaN counts as −FLOAT32_MAX). Returns the window's clipped
+ * region (all of it, even when `rows` restricts what is written), or null when the window misses the canvas.
  */
 export interface PasteOptions {
   /** Default 'set'. */
@@ -57,6 +58,12 @@ export interface PasteOptions {
    * SIMD kernel merges every channel faster than the JS channel-skipping it used to enable. Results never depended on it.
    */
   floor?: number;
+  /**
+   * Write only canvas rows [start, end) (image rows; coverage likewise), bit-identical to those rows of the full
+   * paste. Cache blocking: the aggregator's `addBatch` merges every map of a batch into one band of rows that fits in
+   * L2 before moving to the next, so the canvas streams through memory once per batch, not once per map.
+   */
+  rows?: { start: number; end: number };
 }
 
 export function pasteInto(
@@ -65,7 +72,7 @@ export function pasteInto(
   window: Box,
   options: PasteOptions = {},
 ): PixelRegion | null {
-  const { combine = 'set', coverage } = options;
+  const { combine = 'set', coverage, rows } = options;
   assertScoreMap(canvas, 'pasteInto canvas');
   assertScoreMap(map, 'pasteInto map');
   const C = map.channels;
@@ -82,6 +89,15 @@ export function pasteInto(
   if (!region) return null;
   const { x0, y0, x1, y1 } = region;
   const n = x1 - x0;
+  let r0 = y0;
+  let r1 = y1;
+  if (rows !== undefined) {
+    if (!Number.isInteger(rows.start) || !Number.isInteger(rows.end) || rows.start > rows.end)
+      throw new ImageError('pasteInto options.rows', `must be integers with start ≤ end, got ${JSON.stringify(rows)}`);
+    r0 = Math.max(y0, rows.start);
+    r1 = Math.min(y1, rows.end);
+    if (r0 >= r1) return region;
+  }
   // One call of the shared kernel: bilinear resize of the whole map onto the clipped region, merged in place. A
   // canvas from createScoreCanvas (the aggregator's) is merged by the SIMD kernel without copies.
   resample({
@@ -98,9 +114,10 @@ export function pasteInto(
     interpolation: 'bilinear',
     combine: combine === 'sum' ? 'add' : combine,
     clampNonFinite: true,
+    ...(rows !== undefined ? { rows: { start: r0 - y0, end: r1 - y0 } } : {}),
   });
   if (coverage) {
-    for (let y = y0; y < y1; y++) {
+    for (let y = r0; y < r1; y++) {
       const c0 = y * W + x0;
       for (let i = c0; i < c0 + n; i++) coverage[i] = coverage[i]! + 1;
     }

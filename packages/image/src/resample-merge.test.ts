@@ -117,6 +117,64 @@ describe('resample into part of a larger buffer, with combine', () => {
     }
   }
 
+  it('rows [start, end): bands of a resample reassemble the full call bit for bit, other rows untouched', () => {
+    const r = rng(99);
+    for (const C of [3, 5, 21]) {
+      for (const target of ['array', 'canvas'] as const) {
+        for (const interpolation of ['bilinear', 'nearest'] as const) {
+          const sw = 9;
+          const sh = 7;
+          const src = new Float32Array(sw * sh * C).map(() => r() * 20 - 10);
+          const W = 23;
+          const H = 19;
+          const m: Mapping = { scaleX: sw / 21, scaleY: sh / 17.3, offsetX: -0.7, offsetY: 0.3 };
+          const base = { src, srcWidth: sw, srcHeight: sh, channels: C, dstWidth: 21, dstHeight: 17 };
+          const init = new Float32Array(W * H * C).map(() => r() * 20 - 10);
+          const make = () => {
+            const d = target === 'canvas' ? createScoreCanvas(W, H, C) : createScoreMap(W, H, C);
+            d.data.set(init);
+            return d;
+          };
+          const args = { ...base, dstStride: W * C, dstOffset: (1 * W + 2) * C, mapping: m, interpolation };
+          const full = make();
+          resample({ ...args, dst: full.data, combine: 'max', clampNonFinite: true });
+          const banded = make();
+          for (const [start, end] of [
+            [0, 1],
+            [1, 5],
+            [5, 5],
+            [5, 16],
+            [16, 17],
+          ] as const)
+            resample({ ...args, dst: banded.data, combine: 'max', clampNonFinite: true, rows: { start, end } });
+          expect(Buffer.from(banded.data.buffer, banded.data.byteOffset, banded.data.byteLength)).toEqual(
+            Buffer.from(full.data.buffer, full.data.byteOffset, full.data.byteLength),
+          );
+          // Only rows [3, 6) of the output (image rows 4..6) change.
+          const part = make();
+          resample({ ...args, dst: part.data, rows: { start: 3, end: 6 } });
+          for (let y = 0; y < H; y++) {
+            const row = part.data.subarray(y * W * C, (y + 1) * W * C);
+            const was = init.subarray(y * W * C, (y + 1) * W * C);
+            expect([...row].every((v, i) => v === was[i])).toBe(y < 4 || y >= 7);
+          }
+        }
+      }
+    }
+    const u8 = new Uint8Array(6 * 6 * 3).map((_, i) => (i * 37) % 256);
+    const a = new Uint8Array(8 * 8 * 3);
+    const b = new Uint8Array(8 * 8 * 3);
+    const m: Mapping = { scaleX: 0.75, scaleY: 0.75, offsetX: 0, offsetY: 0 };
+    const u8args = { src: u8, srcWidth: 6, srcHeight: 6, channels: 3, dstWidth: 8, dstHeight: 8, mapping: m };
+    resample({ ...u8args, dst: a, interpolation: 'bilinear' });
+    resample({ ...u8args, dst: b, interpolation: 'bilinear', rows: { start: 0, end: 3 } });
+    resample({ ...u8args, dst: b, interpolation: 'bilinear', rows: { start: 3, end: 8 } });
+    expect([...b]).toEqual([...a]);
+    expect(() => resample({ ...u8args, dst: b, interpolation: 'bilinear', rows: { start: 2, end: 9 } })).toThrow(
+      /rows/,
+    );
+  });
+
   it('rejects an output window that overruns dst and an unknown combine', () => {
     const args = {
       src: new Float32Array(4 * 4 * 4),
@@ -136,6 +194,48 @@ describe('resample into part of a larger buffer, with combine', () => {
 });
 
 describe('non-finite inputs', () => {
+  it('huge finite values (|v| ≥ 2^126) next to ordinary rows interpolate without overflow (fast path only for tame rows)', () => {
+    // Row 2 holds ±3.3e38, rows 1 and 3 ∓8e37 (just under 2^126, tame): b − a overflows float32 between them unless
+    // the kernel repairs it, so the fast path (rows tameRow vouched for) must be off whenever either row is huge.
+    for (const C of [4, 5]) {
+      const sw = 5;
+      const sh = 6;
+      const src = new Float32Array(sw * sh * C);
+      for (let y = 0; y < sh; y++)
+        for (let i = 0; i < sw * C; i++)
+          src[y * sw * C + i] =
+            y === 2 ? (i % 2 ? 3.3e38 : -3.3e38) : y === 1 || y === 3 ? (i % 2 ? -8e37 : 8e37) : (i % 7) - 3;
+      src[4 * sw * C + 3] = 3.3e38; // one huge value in an otherwise ordinary row
+      const dw = 13;
+      const dh = 17;
+      const m: Mapping = { scaleX: sw / dw, scaleY: sh / dh, offsetX: 0, offsetY: 0 };
+      for (const target of ['array', 'canvas'] as const) {
+        const d = target === 'canvas' ? createScoreCanvas(dw, dh, C) : createScoreMap(dw, dh, C);
+        resample({
+          src,
+          srcWidth: sw,
+          srcHeight: sh,
+          channels: C,
+          dst: d.data,
+          dstWidth: dw,
+          dstHeight: dh,
+          mapping: m,
+          interpolation: 'bilinear',
+        });
+        let worst = 0;
+        for (let y = 0; y < dh; y++)
+          for (let x = 0; x < dw; x++)
+            for (let c = 0; c < C; c++) {
+              const got = d.data[(y * dw + x) * C + c]!;
+              expect(Number.isFinite(got)).toBe(true);
+              const want = bruteForce(src, sw, sh, C, m, undefined, x, y, c);
+              worst = Math.max(worst, Math.abs(got - want) / Math.max(1, Math.abs(want)));
+            }
+        expect(worst).toBeLessThan(1e-5);
+      }
+    }
+  });
+
   for (const C of [1, 4]) {
     it(`an infinite tap with weight gives that infinity, weight 0 ignores it, opposite infinities give NaN (C=${C})`, () => {
       // Source row [+Inf, 5, −Inf]; 1×3 → 1×6 upsampling puts outputs between the taps.

@@ -37,12 +37,20 @@ interface Taps {
   w1: Float32Array;
 }
 
-/** Per-output-coordinate source taps; index −1 means "outside, use fill". */
-function bilinearTaps(n: number, srcN: number, scale: number, offset: number, clampEdges: boolean): Taps {
+/** Per-output-coordinate source taps (filled for o in [from, to)); index −1 means "outside, use fill". */
+function bilinearTaps(
+  n: number,
+  srcN: number,
+  scale: number,
+  offset: number,
+  clampEdges: boolean,
+  from = 0,
+  to = n,
+): Taps {
   const i0 = new Int32Array(n);
   const i1 = new Int32Array(n);
   const w1 = new Float32Array(n);
-  for (let o = 0; o < n; o++) {
+  for (let o = from; o < to; o++) {
     let s = offset + (o + 0.5) * scale - 0.5;
     if (clampEdges) s = Math.min(Math.max(s, 0), srcN - 1);
     const f = Math.floor(s);
@@ -71,6 +79,9 @@ export type Combine = 'set' | 'max' | 'add';
 /** Largest finite float32. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
 
+/** Rows whose values all stay below this in magnitude cannot overflow when interpolated (|b − a| ≤ 2^127). */
+const TAME = 2 ** 126;
+
 export interface ResampleArgs<T extends Num> {
   src: T;
   srcWidth: number;
@@ -91,6 +102,12 @@ export interface ResampleArgs<T extends Num> {
   combine?: Combine;
   /** Read non-finite source values as ±FLOAT32_MAX (NaN as −FLOAT32_MAX). Default false. */
   clampNonFinite?: boolean;
+  /**
+   * Produce only output rows [start, end) of the dstWidth×dstHeight output (others untouched), each bit-identical to
+   * the full call's row: the taps are those of the whole mapping. Lets a caller walk a big destination in bands
+   * (cache blocking: several maps merged into one band before the next). Default all rows.
+   */
+  rows?: { start: number; end: number };
 }
 
 function clampValue(v: number): number {
@@ -115,6 +132,12 @@ function checkArgs(a: ResampleArgs<Num>, C: number, stride: number, offset: numb
     );
   if (a.combine !== undefined && a.combine !== 'set' && a.combine !== 'max' && a.combine !== 'add')
     throw new RangeError(`resample: combine must be 'set', 'max' or 'add', got ${String(a.combine)}`);
+  const r = a.rows;
+  if (
+    r !== undefined &&
+    !(Number.isInteger(r.start) && Number.isInteger(r.end) && r.start >= 0 && r.start <= r.end && r.end <= dh)
+  )
+    throw new RangeError(`resample: rows [${r.start}, ${r.end}) must be integers with 0 ≤ start ≤ end ≤ ${dh}`);
 }
 
 export function resample<T extends Num>(a: ResampleArgs<T>): T {
@@ -124,6 +147,9 @@ export function resample<T extends Num>(a: ResampleArgs<T>): T {
   checkArgs(a, C, stride, offset);
   if (dw <= 0 || dh <= 0) return dst;
   const combine = a.combine ?? 'set';
+  const r0 = a.rows?.start ?? 0;
+  const r1 = a.rows?.end ?? dh;
+  if (r0 >= r1) return dst;
   const clampIn = a.clampNonFinite === true;
   const clampEdges = a.fill === undefined;
   const fill = a.fill ?? new Float32Array(C);
@@ -132,7 +158,7 @@ export function resample<T extends Num>(a: ResampleArgs<T>): T {
     const ys = nearestTaps(dh, sh, m.scaleY, m.offsetY, clampEdges);
     const plain = combine === 'set' && !clampIn;
     const row = plain ? null : new Float32Array(dw * C);
-    for (let oy = 0; oy < dh; oy++) {
+    for (let oy = r0; oy < r1; oy++) {
       const sy = ys[oy]!;
       const base = offset + oy * stride;
       let o = 0;
@@ -155,12 +181,21 @@ export function resample<T extends Num>(a: ResampleArgs<T>): T {
     const owner = SimdKernel.owner(dst.buffer);
     const kernel = owner ?? sharedKernel();
     if (kernel) {
-      bilinearSimd(a as ResampleArgs<Float32Array>, kernel, owner ? dst.byteOffset : -1, stride, offset, combine);
+      bilinearSimd(
+        a as ResampleArgs<Float32Array>,
+        kernel,
+        owner ? dst.byteOffset : -1,
+        stride,
+        offset,
+        combine,
+        r0,
+        r1,
+      );
       return dst;
     }
   }
   const xt = bilinearTaps(dw, sw, m.scaleX, m.offsetX, clampEdges);
-  const yt = bilinearTaps(dh, sh, m.scaleY, m.offsetY, clampEdges);
+  const yt = bilinearTaps(dh, sh, m.scaleY, m.offsetY, clampEdges, r0, r1);
   // Outside taps (−1) point at a virtual fill pixel appended to the row buffer, so the inner loops are branch-free
   // and only ever read a Float32Array (monomorphic, whatever the source type).
   const x0 = new Int32Array(dw);
@@ -186,7 +221,7 @@ export function resample<T extends Num>(a: ResampleArgs<T>): T {
     lerpRowInto(srcRow, out, x0, x1, wx, dw, C);
   };
   // Separable: interpolate the two source rows along x (cached across output rows), then blend along y.
-  forEachOutputRow(yt, dh, bufA, bufB, false, lerpRow, (oy, rowA, rowB, t) => {
+  forEachOutputRow(yt, r0, r1, bufA, bufB, false, lerpRow, (oy, rowA, rowB, t) => {
     const o = offset + oy * stride;
     if (merged) {
       blendRowF32(rowA, rowB, t, merged, 0, rowLen);
@@ -218,6 +253,8 @@ function bilinearSimd(
   stride: number,
   offset: number,
   combine: Combine,
+  r0: number,
+  r1: number,
 ): void {
   const { src, srcWidth: sw, srcHeight: sh, channels: C, dst, dstWidth: dw, dstHeight: dh, mapping: m } = a;
   const clampEdges = a.fill === undefined;
@@ -225,7 +262,7 @@ function bilinearSimd(
   const clamp = a.clampNonFinite === true;
   const mode = combine === 'set' ? 0 : combine === 'max' ? 1 : 2;
   const xt = bilinearTaps(dw, sw, m.scaleX, m.offsetX, clampEdges);
-  const yt = bilinearTaps(dh, sh, m.scaleY, m.offsetY, clampEdges);
+  const yt = bilinearTaps(dh, sh, m.scaleY, m.offsetY, clampEdges, r0, r1);
   const al = (n: number) => (n + 15) & ~15;
   const rowLen = dw * C;
   const X0 = al(kernel.reserved);
@@ -244,38 +281,53 @@ function bilinearSimd(
     i32[X1 / 4 + ox] = ROW + (xt.i1[ox]! < 0 ? sw : xt.i1[ox]!) * C * 4;
   }
   f32.set(xt.w1, WX / 4);
-  for (let c = 0; c < C; c++) f32[ROW / 4 + sw * C + c] = fill[c]!;
+  let fillTame = true;
+  for (let c = 0; c < C; c++) {
+    f32[ROW / 4 + sw * C + c] = fill[c]!;
+    if (!(Math.abs(fill[c]!) < TAME)) fillTame = false;
+  }
   const k = kernel.exports;
+  // Whether the row buffer at A / B holds only values of magnitude < 2^126 (then the kernel skips its non-finite
+  // repair: nothing can overflow). Kept per buffer address: forEachOutputRow swaps the two buffers.
+  let tameA = false;
+  let tameB = false;
   const lerpRow = (sy: number, out: number) => {
+    let tame = fillTame;
     if (sy < 0) {
       for (let o = out / 4; o < out / 4 + rowLen; o += C) for (let c = 0; c < C; c++) f32[o + c] = fill[c]!;
-      return;
+    } else {
+      f32.set(src.subarray(sy * sw * C, (sy + 1) * sw * C), ROW / 4);
+      // A tame row (every |v| < 2^126, so no NaN or ±Infinity) needs no clamping either.
+      tame = k.tameRow(ROW, (sw + 1) * C) === 1;
+      if (clamp && !tame) k.clampRow(ROW, sw * C);
+      k.lerpRow(X0, X1, WX, out, dw, C, tame ? 0 : 1);
     }
-    f32.set(src.subarray(sy * sw * C, (sy + 1) * sw * C), ROW / 4);
-    if (clamp) k.clampRow(ROW, sw * C);
-    k.lerpRow(X0, X1, WX, out, dw, C);
+    if (out === A) tameA = tame;
+    else tameB = tame;
   };
-  forEachOutputRow(yt, dh, A, B, true, lerpRow, (oy, rowA, rowB, t) => {
+  forEachOutputRow(yt, r0, r1, A, B, true, lerpRow, (oy, rowA, rowB, t) => {
     const o = offset + oy * stride;
+    const check = (rowA === A ? tameA : tameB) && (t === 0 || (rowB === A ? tameA : tameB)) ? 0 : 1;
     if (dstBase >= 0) {
-      k.blendRow(rowA, rowB, t, dstBase + o * 4, rowLen, mode);
+      k.blendRow(rowA, rowB, t, dstBase + o * 4, rowLen, mode, check);
     } else {
       if (mode !== 0) f32.set(dst.subarray(o, o + rowLen), OUT / 4);
-      k.blendRow(rowA, rowB, t, OUT, rowLen, mode);
+      k.blendRow(rowA, rowB, t, OUT, rowLen, mode, check);
       dst.set(f32.subarray(OUT / 4, OUT / 4 + rowLen), o);
     }
   });
 }
 
 /**
- * Walks the output rows of a separable bilinear pass, keeping the two x-interpolated source rows it needs in `a`
+ * Walks output rows [r0, r1) of a separable bilinear pass, keeping the two x-interpolated source rows it needs in `a`
  * and `b` (Float32Arrays or kernel addresses) and re-interpolating only when the source row changes — upsampling
  * reads each source row for several output rows. With `skipZeroWeight`, the second row is not produced when its
  * weight is 0 (the blend must then ignore it).
  */
 function forEachOutputRow<T>(
   yt: Taps,
-  dh: number,
+  r0: number,
+  r1: number,
   a: T,
   b: T,
   skipZeroWeight: boolean,
@@ -284,7 +336,7 @@ function forEachOutputRow<T>(
 ): void {
   let cachedA = -2;
   let cachedB = -2;
-  for (let oy = 0; oy < dh; oy++) {
+  for (let oy = r0; oy < r1; oy++) {
     const y0 = yt.i0[oy]!;
     const y1 = yt.i1[oy]!;
     const t = yt.w1[oy]!;

@@ -15,9 +15,10 @@ const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 interface Exports {
   memory: WasmMemory;
-  lerpRow(x0: number, x1: number, wx: number, out: number, n: number, C: number): void;
+  lerpRow(x0: number, x1: number, wx: number, out: number, n: number, C: number, check: number): void;
   clampRow(p: number, len: number): void;
-  blendRow(a: number, b: number, t: number, dst: number, len: number, mode: number): void;
+  tameRow(p: number, len: number): number;
+  blendRow(a: number, b: number, t: number, dst: number, len: number, mode: number, check: number): void;
 }
 
 let compiled: WasmModule | null | undefined;

@@ -4,10 +4,12 @@
 (module
   (memory (export "memory") 1)
 
-  ;; out[i·C + c] = lerp(row[x0[i] + c], row[x1[i] + c], wx[i]) for c < C (C ≥ 4; the last vector of a pixel overlaps
+  ;; $check = 0 (the JS driver passes it for rows that tameRow vouched for) skips the non-finite repair below: with every
+;; |value| < 2^126, neither b − a nor the blends can overflow, so the fast formula is already exact.
+;; out[i·C + c] = lerp(row[x0[i] + c], row[x1[i] + c], wx[i]) for c < C (C ≥ 4; the last vector of a pixel overlaps
   ;; the previous one when C is not a multiple of 4, rewriting the same values). x0/x1 hold byte addresses.
   (func (export "lerpRow")
-    (param $x0 i32) (param $x1 i32) (param $wx i32) (param $out i32) (param $n i32) (param $C i32)
+    (param $x0 i32) (param $x1 i32) (param $wx i32) (param $out i32) (param $n i32) (param $C i32) (param $check i32)
     (local $i i32) (local $p0 i32) (local $p1 i32) (local $t f32) (local $tv v128) (local $ut v128)
     (local $c i32) (local $cb i32) (local $last i32) (local $a v128) (local $b v128) (local $v v128)
     (local $m v128) (local $zero v128)
@@ -41,12 +43,12 @@
             (local.set $b (v128.load (i32.add (local.get $p1) (local.get $c))))
             (local.set $v (f32x4.add (local.get $a) (f32x4.mul (f32x4.sub (local.get $b) (local.get $a)) (local.get $tv))))
             ;; x − x ≠ 0 exactly for ±Infinity and NaN: redo those lanes as (1−t)·a + t·b (see resample.ts).
-            (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
+            (if (local.get $check) (then (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
             (if (v128.any_true (local.get $m))
               (then
                 (local.set $v (v128.bitselect
                   (f32x4.add (f32x4.mul (local.get $a) (local.get $ut)) (f32x4.mul (local.get $b) (local.get $tv)))
-                  (local.get $v) (local.get $m)))))
+                  (local.get $v) (local.get $m)))))))
             (v128.store (i32.add (local.get $out) (local.get $c)) (local.get $v))
             (local.set $c (i32.add (local.get $c) (i32.const 16)))
             (br_if $ch (i32.lt_u (local.get $c) (local.get $last)))))
@@ -55,12 +57,12 @@
             (local.set $b (v128.load (i32.add (local.get $p1) (local.get $last))))
             (local.set $v (f32x4.add (local.get $a) (f32x4.mul (f32x4.sub (local.get $b) (local.get $a)) (local.get $tv))))
             ;; x − x ≠ 0 exactly for ±Infinity and NaN: redo those lanes as (1−t)·a + t·b (see resample.ts).
-            (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
+            (if (local.get $check) (then (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
             (if (v128.any_true (local.get $m))
               (then
                 (local.set $v (v128.bitselect
                   (f32x4.add (f32x4.mul (local.get $a) (local.get $ut)) (f32x4.mul (local.get $b) (local.get $tv)))
-                  (local.get $v) (local.get $m)))))
+                  (local.get $v) (local.get $m)))))))
             (v128.store (i32.add (local.get $out) (local.get $last)) (local.get $v))
         ))
       (local.set $out (i32.add (local.get $out) (local.get $cb)))
@@ -96,10 +98,34 @@
         (local.set $k (i32.add (local.get $k) (i32.const 4)))
         (br_if $sc (i32.lt_u (local.get $k) (local.get $nb))))))
 
+  ;; 1 when every p[k] (k < len) has |p[k]| < 2^126 (NaN fails), else 0: rows built only from such values interpolate
+  ;; without overflow or NaN, so lerpRow/blendRow may skip their non-finite repair ($check = 0).
+  (func (export "tameRow") (param $p i32) (param $len i32) (result i32)
+    (local $k i32) (local $nv i32) (local $nb i32) (local $bad v128) (local $lim v128)
+    (local.set $nv (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2)))
+    (local.set $nb (i32.shl (local.get $len) (i32.const 2)))
+    (local.set $lim (f32x4.splat (f32.const 0x1p126)))
+    (block $vdone
+      (br_if $vdone (i32.eqz (local.get $nv)))
+      (loop $vec
+        (local.set $bad (v128.or (local.get $bad)
+          (v128.not (f32x4.lt (f32x4.abs (v128.load (i32.add (local.get $p) (local.get $k)))) (local.get $lim)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br_if $vec (i32.lt_u (local.get $k) (local.get $nv)))))
+    (if (v128.any_true (local.get $bad)) (then (return (i32.const 0))))
+    (block $sdone
+      (br_if $sdone (i32.ge_u (local.get $k) (local.get $nb)))
+      (loop $sc
+        (if (i32.eqz (f32.lt (f32.abs (f32.load (i32.add (local.get $p) (local.get $k)))) (f32.const 0x1p126)))
+          (then (return (i32.const 0))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br_if $sc (i32.lt_u (local.get $k) (local.get $nb)))))
+    (i32.const 1))
+
   ;; dst[k] ⊕= lerp(a[k], b[k], t) for k < len, ⊕ by mode: 0 set, 1 max (v > d ? v : d), 2 add. One specialised
   ;; vector loop per (mode, t = 0) so the hot loop holds no mode test; the scalar tail handles len mod 4.
   (func (export "blendRow")
-    (param $a i32) (param $b i32) (param $t f32) (param $dst i32) (param $len i32) (param $mode i32)
+    (param $a i32) (param $b i32) (param $t f32) (param $dst i32) (param $len i32) (param $mode i32) (param $check i32)
     (local $k i32) (local $nv i32) (local $nb i32) (local $tv v128) (local $ut v128) (local $va v128) (local $vb v128)
     (local $v v128) (local $m v128) (local $zero v128) (local $sa f32) (local $s f32) (local $sd f32)
     (local.set $nv (i32.shl (i32.and (local.get $len) (i32.const -4)) (i32.const 2)))
@@ -140,12 +166,12 @@
         (local.set $va (v128.load (i32.add (local.get $a) (local.get $k))))
         (local.set $vb (v128.load (i32.add (local.get $b) (local.get $k))))
         (local.set $v (f32x4.add (local.get $va) (f32x4.mul (f32x4.sub (local.get $vb) (local.get $va)) (local.get $tv))))
-        (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
+        (if (local.get $check) (then (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
         (if (v128.any_true (local.get $m))
           (then
             (local.set $v (v128.bitselect
               (f32x4.add (f32x4.mul (local.get $va) (local.get $ut)) (f32x4.mul (local.get $vb) (local.get $tv)))
-              (local.get $v) (local.get $m)))))
+              (local.get $v) (local.get $m)))))))
         (v128.store (i32.add (local.get $dst) (local.get $k)) (local.get $v))
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br_if $vec (i32.lt_u (local.get $k) (local.get $nv))))
@@ -156,12 +182,12 @@
         (local.set $va (v128.load (i32.add (local.get $a) (local.get $k))))
         (local.set $vb (v128.load (i32.add (local.get $b) (local.get $k))))
         (local.set $v (f32x4.add (local.get $va) (f32x4.mul (f32x4.sub (local.get $vb) (local.get $va)) (local.get $tv))))
-        (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
+        (if (local.get $check) (then (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
         (if (v128.any_true (local.get $m))
           (then
             (local.set $v (v128.bitselect
               (f32x4.add (f32x4.mul (local.get $va) (local.get $ut)) (f32x4.mul (local.get $vb) (local.get $tv)))
-              (local.get $v) (local.get $m)))))
+              (local.get $v) (local.get $m)))))))
         (v128.store (i32.add (local.get $dst) (local.get $k)) (f32x4.pmax (v128.load (i32.add (local.get $dst) (local.get $k))) (local.get $v)))
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br_if $vec (i32.lt_u (local.get $k) (local.get $nv))))
@@ -171,12 +197,12 @@
         (local.set $va (v128.load (i32.add (local.get $a) (local.get $k))))
         (local.set $vb (v128.load (i32.add (local.get $b) (local.get $k))))
         (local.set $v (f32x4.add (local.get $va) (f32x4.mul (f32x4.sub (local.get $vb) (local.get $va)) (local.get $tv))))
-        (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
+        (if (local.get $check) (then (local.set $m (f32x4.ne (f32x4.sub (local.get $v) (local.get $v)) (local.get $zero)))
         (if (v128.any_true (local.get $m))
           (then
             (local.set $v (v128.bitselect
               (f32x4.add (f32x4.mul (local.get $va) (local.get $ut)) (f32x4.mul (local.get $vb) (local.get $tv)))
-              (local.get $v) (local.get $m)))))
+              (local.get $v) (local.get $m)))))))
         (v128.store (i32.add (local.get $dst) (local.get $k)) (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $k))) (local.get $v)))
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br_if $vec (i32.lt_u (local.get $k) (local.get $nv))))
