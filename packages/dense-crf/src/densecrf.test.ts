@@ -187,6 +187,12 @@ describe('bad input gives clear errors', () => {
     const inf = unary.slice();
     inf[0] = Number.POSITIVE_INFINITY;
     expect(() => fresh().setUnaryEnergy(inf)).toThrow(DenseCrfError);
+    const huge = Float64Array.from(unary);
+    huge[5] = 1e39; // finite in double, infinite in float32
+    expect(() => fresh().setUnaryEnergy(huge)).toThrow(/unary: a value is outside the float32 range/);
+    const planar = new Float32Array(unary.length);
+    planar[2 * W * H + 4] = Number.NEGATIVE_INFINITY; // 'lhw': label 2 of pixel 4
+    expect(() => fresh().setUnaryEnergy(planar, { layout: 'lhw' })).toThrow(/-Infinity at element/);
     expect(() => fresh().setUnaryFromProbabilities(new Float32Array(W * H * L).fill(Number.NaN))).toThrow(
       /probabilities/,
     );

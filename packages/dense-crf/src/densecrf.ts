@@ -106,6 +106,7 @@ export class DenseCRF {
 
   /** Unary energies `−log p`, N × L (labels fastest; `layout: 'lhw'` for planar). Copied; must be finite. */
   setUnaryEnergy(energy: ArrayLike<number>, options: { layout?: UnaryLayout } = {}): void {
+    this.checkAlive();
     this.unary = prepareUnaryEnergy(energy, this.numPoints, this.numLabels, options.layout ?? 'hwl');
     this.started = false;
     this.dropEngine();
@@ -113,6 +114,7 @@ export class DenseCRF {
 
   /** Unary energies `−log(max(p, clip))` from probabilities (N × L). */
   setUnaryFromProbabilities(probs: ArrayLike<number>, options: ProbabilityOptions = {}): void {
+    this.checkAlive();
     this.unary = unaryFromProbabilities(probs, this.numPoints, this.numLabels, options);
     this.started = false;
     this.dropEngine();
@@ -137,10 +139,11 @@ export class DenseCRF {
     normalization: unknown,
     options: LatticeOptions,
   ): PairwiseTerm {
+    this.checkAlive();
     const comp = PairwiseTerm.resolve('compat', compat, this.numLabels);
     const norm = checkNormalization('normalization', normalization);
-    const lat: LatticeOptions =
-      options.referencePadding === undefined ? {} : { referencePadding: options.referencePadding };
+    const lat: LatticeOptions = { simd: options.simd ?? this.simd };
+    if (options.referencePadding !== undefined) lat.referencePadding = options.referencePadding;
     const term = new PairwiseTerm(features, dims, this.numLabels, norm, comp, lat);
     this.dropEngine();
     this.terms.push(term);
@@ -150,6 +153,7 @@ export class DenseCRF {
   /** Forgets the SIMD engine (terms or unary changed), keeping the current marginals. */
   private dropEngine(): void {
     this.syncQ();
+    this.engine?.dispose();
     this.engine = undefined;
   }
 
@@ -184,6 +188,7 @@ export class DenseCRF {
 
   /** Starts step-by-step inference: `Q = softmax(−U)`. */
   startInference(): void {
+    this.checkAlive();
     const u = this.requireUnary();
     this.ensureBuffers();
     const logits = this.logits as Float32Array;
@@ -202,6 +207,7 @@ export class DenseCRF {
 
   /** One mean-field iteration on the current marginals (starts inference first if needed). */
   stepInference(): void {
+    this.checkAlive();
     if (!this.started) this.startInference();
     const u = this.unary as Float32Array;
     const q = this.q as Float32Array;
@@ -241,6 +247,26 @@ export class DenseCRF {
     if (!this.started) throw new DenseCrfError('inference', 'not started (call startInference first)');
     this.syncQ();
     return (this.q as Float32Array).slice();
+  }
+
+  /**
+   * Gives the WebAssembly memories (lattice tables, padded marginals, vertex buffers) to a reuse pool, so that the
+   * next CRF of similar size maps no fresh pages and frees none (page faults and unmapping are a large share of the
+   * run time on VMs). Afterwards only `currentMarginals`/`currentMap` (the last marginals) may be called; other
+   * methods throw, and the pairwise terms' lattices must not be used. Calling it is optional: without it the GC frees
+   * everything as usual.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.dropEngine();
+    for (const t of this.terms) t.lattice.release();
+    this.disposed = true;
+  }
+
+  private disposed = false;
+
+  private checkAlive(): void {
+    if (this.disposed) throw new DenseCrfError('dispose', 'this CRF was disposed');
   }
 
   /** MAP labels of the current marginals. */

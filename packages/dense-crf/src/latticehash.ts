@@ -3,6 +3,13 @@
  * order as in the reference's HashTable (src/permutohedral.cpp). The hash and the capacity policy only affect
  * probing, never ids: the reference's polynomial hash is kept (for its locality) over a power-of-two table.
  */
+/** Initial table size for `expected` keys: the smallest power of two ≥ 2·expected (at least 16). */
+export function hashCapacity(expected: number): number {
+  let cap = 16;
+  while (cap < 2 * expected) cap *= 2;
+  return cap;
+}
+
 export class LatticeHash {
   readonly keySize: number;
   private capacity: number;
@@ -14,8 +21,7 @@ export class LatticeHash {
 
   constructor(keySize: number, expected: number) {
     this.keySize = keySize;
-    let cap = 16;
-    while (cap < 2 * expected) cap *= 2;
+    const cap = hashCapacity(expected);
     this.capacity = cap;
     this.mask = cap - 1;
     this.table = new Int32Array(cap).fill(-1);

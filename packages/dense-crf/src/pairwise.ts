@@ -22,8 +22,7 @@ export class PairwiseTerm {
   readonly lattice: PermutohedralLattice;
   readonly normalization: Normalization;
   readonly compatibility: ResolvedCompatibility;
-  /** Raw all-ones response `K̃·1` per point. */
-  readonly rawNorm: Float32Array;
+  private raw: Float32Array | null = null;
   /** Scale factors (null for `'none'`). */
   readonly factors: Float32Array | null;
   private readonly numLabels: number;
@@ -40,12 +39,14 @@ export class PairwiseTerm {
     this.normalization = normalization;
     this.compatibility = compat;
     this.numLabels = numLabels;
-    const n = this.lattice.numPoints;
-    const ones = new Float32Array(n).fill(1);
-    this.rawNorm = new Float32Array(n);
-    this.lattice.filter(ones, this.rawNorm, 1);
-    this.lattice.releaseBuffers();
-    this.factors = normalizationFactors(normalization, this.rawNorm);
+    // 'none' never uses `K̃·1` (the reference computes it anyway): computed on first access only.
+    this.factors = normalization === 'none' ? null : normalizationFactors(normalization, this.rawNorm);
+  }
+
+  /** Raw all-ones response `K̃·1` per point. */
+  get rawNorm(): Float32Array {
+    this.raw ??= this.lattice.onesResponse();
+    return this.raw;
   }
 
   static resolve(argument: string, compat: Compatibility | undefined, numLabels: number): ResolvedCompatibility {

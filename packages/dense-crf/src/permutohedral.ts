@@ -1,5 +1,6 @@
 import { DenseCrfError } from './errors.js';
 import { LatticeHash } from './latticehash.js';
+import { type BuiltLattice, buildLatticeWasm } from './wasm/latticebuild.js';
 
 const f32 = Math.fround;
 
@@ -19,6 +20,11 @@ export interface LatticeOptions {
    * Default true (bit-compatible with densecrf v2.2); false gives the textbook lattice.
    */
   referencePadding?: boolean;
+  /**
+   * Build the lattice in WebAssembly where it is available (default true). The result is identical (same vertex
+   * ids, weights and neighbour table); false forces the plain-JS construction.
+   */
+  simd?: boolean;
 }
 
 /**
@@ -62,38 +68,60 @@ export class PermutohedralLattice {
     const scale = new Float64Array(d);
     for (let i = 0; i < d; i++) scale[i] = f32((1 / Math.sqrt((i + 2) * (i + 1))) * invStdDev);
     const invD1 = f32(1 / d1);
-    const canonical = new Int16Array(d1 * d1);
-    for (let i = 0; i <= d; i++) {
-      for (let j = 0; j <= d - i; j++) canonical[i * d1 + j] = i;
-      for (let j = d - i + 1; j <= d; j++) canonical[i * d1 + j] = i - d1;
-    }
-
-    // Bilateral lattices (d ≥ 3) usually have more vertices than points: size the table once instead of growing it.
-    const hash = new LatticeHash(d, d >= 3 ? 2 * n : n);
-    const offsets = new Int32Array(n * d1);
-    const weights = new Float32Array(n * d1);
-    const elevated = new Float64Array(d1);
-    const rem0 = new Float64Array(d1);
-    const rank = new Int32Array(d1);
-    const bary = new Float64Array(d + 2);
-    const key = new Int16Array(d1);
-    const zero = new Float32Array(d);
-
-    const ctx: PlaceContext = { d, hash, scale, invD1, canonical, offsets, weights, elevated, rem0, rank, bary, key };
-    for (let p = 0; p < n; p++) place(ctx, features, p * d, p);
-    if ((options.referencePadding ?? true) && n % 4 !== 0) place(ctx, zero, 0, -1);
-
-    const m = hash.size;
-    this.numVertices = m;
-    this.offsets = offsets;
-    this.weights = weights;
-
-    this.neighbours = blurNeighbours(hash, d, m);
-
     this.alpha = f32(1 / f32(1 + 2 ** -d));
-    const sw = new Float32Array(n * d1);
-    for (let i = 0; i < sw.length; i++) sw[i] = (weights[i] as number) * this.alpha;
-    this.sliceWeights = sw;
+    const padding = (options.referencePadding ?? true) && n % 4 !== 0;
+    // Bilateral lattices (d ≥ 3) usually have more vertices than points: size the table once instead of growing it.
+    const expected = d >= 3 ? 2 * n : n;
+
+    let built: BuiltLattice | JsLattice | null = null;
+    if (options.simd ?? true) {
+      const r = buildLatticeWasm(features, d, n, scale, invD1, this.alpha, padding);
+      // On a key overflow the JS construction below reports it (with the offending value).
+      if ('numVertices' in r) built = r;
+    }
+    built ??= buildLatticeJs(features, d, n, scale, invD1, this.alpha, padding, expected);
+    this.numVertices = built.numVertices;
+    this.offsets = built.offsets;
+    this.weights = built.weights;
+    this.neighbours = built.neighbours;
+    this.sliceWeights = built.sliceWeights;
+    this.ones = 'onesResponse' in built ? built.onesResponse : null;
+    this.releaseMemory = 'release' in built ? built.release : null;
+  }
+
+  private readonly ones: (() => Float32Array) | null;
+  private releaseMemory: (() => void) | null;
+  private released = false;
+
+  /**
+   * Gives the WebAssembly memory holding this lattice's tables back to the reuse pool (`DenseCRF.dispose`). The
+   * lattice is unusable afterwards: its array fields alias memory that the next lattice or engine overwrites.
+   */
+  release(): void {
+    this.released = true;
+    this.scratch.clear();
+    this.releaseMemory?.();
+    this.releaseMemory = null;
+  }
+
+  /** Whether `release` was called. */
+  get isReleased(): boolean {
+    return this.released;
+  }
+
+  private checkAlive(): void {
+    if (this.released) throw new DenseCrfError('lattice', 'released (its CRF was disposed)');
+  }
+
+  /** `K̃·1` per point (the raw normalisation response; the scalar path of `filter` with one channel). */
+  onesResponse(): Float32Array {
+    this.checkAlive();
+    if (this.ones) return this.ones();
+    const n = this.numPoints;
+    const out = new Float32Array(n);
+    this.filter(new Float32Array(n).fill(1), out, 1);
+    this.releaseBuffers();
+    return out;
   }
 
   private buffers(valueSize: number): [Float32Array, Float32Array] {
@@ -116,6 +144,7 @@ export class PermutohedralLattice {
    * `output` may be the same array. `reverse` blurs the axes in reverse order (the transposed filter).
    */
   filter(input: Float32Array, output: Float32Array, valueSize: number, reverse = false): void {
+    this.checkAlive();
     const V = valueSize;
     const n = this.numPoints;
     if (input.length !== n * V) throw new DenseCrfError('input', `expected ${n * V} values, got ${input.length}`);
@@ -141,6 +170,7 @@ export class PermutohedralLattice {
     unary: Float32Array | null,
     inScale: Float32Array | null = null,
   ): void {
+    this.checkAlive();
     if (V <= 2) throw new DenseCrfError('valueSize', 'filterPotts needs more than 2 channels');
     let row = this.rowScratch;
     if (row.length !== V) {
@@ -224,6 +254,50 @@ function slicePotts(
       for (let l = 0; l < V; l++) logits[ob + l] = (logits[ob + l] as number) + f32(w * (row[l] as number));
     }
   }
+}
+
+type JsLattice = Omit<BuiltLattice, 'onesResponse' | 'release'>;
+
+/** The lattice construction in plain JS (the WebAssembly module does the same): `place` per point, then neighbours. */
+function buildLatticeJs(
+  features: Float32Array,
+  d: number,
+  n: number,
+  scale: Float64Array,
+  invD1: number,
+  alpha: number,
+  padding: boolean,
+  expected: number,
+): JsLattice {
+  const d1 = d + 1;
+  const canonical = new Int16Array(d1 * d1);
+  for (let i = 0; i <= d; i++) {
+    for (let j = 0; j <= d - i; j++) canonical[i * d1 + j] = i;
+    for (let j = d - i + 1; j <= d; j++) canonical[i * d1 + j] = i - d1;
+  }
+  const hash = new LatticeHash(d, expected);
+  const offsets = new Int32Array(n * d1);
+  const weights = new Float32Array(n * d1);
+  const ctx: PlaceContext = {
+    d,
+    hash,
+    scale,
+    invD1,
+    canonical,
+    offsets,
+    weights,
+    elevated: new Float64Array(d1),
+    rem0: new Float64Array(d1),
+    rank: new Int32Array(d1),
+    bary: new Float64Array(d + 2),
+    key: new Int16Array(d1),
+  };
+  for (let p = 0; p < n; p++) place(ctx, features, p * d, p);
+  if (padding) place(ctx, new Float32Array(d), 0, -1);
+  const m = hash.size;
+  const sliceWeights = new Float32Array(n * d1);
+  for (let i = 0; i < sliceWeights.length; i++) sliceWeights[i] = (weights[i] as number) * alpha;
+  return { numVertices: m, offsets, weights, sliceWeights, neighbours: blurNeighbours(hash, d, m) };
 }
 
 interface PlaceContext {

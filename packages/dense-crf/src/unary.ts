@@ -31,8 +31,24 @@ export function prepareUnaryEnergy(
   layout: UnaryLayout = 'hwl',
 ): Float32Array {
   checkLength('unary', energy, numPoints * numLabels, `${numPoints} pixels × ${numLabels} labels`);
-  checkFinite('unary', energy, layout === 'hwl' ? numLabels : 1);
-  return toPixelMajor(energy, numPoints, numLabels, layout);
+  // Copy first, then check the float32 copy in one monomorphic pass (the generic check over any ArrayLike is
+  // several times slower); the generic check then only runs to word the error.
+  const out = toPixelMajor(energy, numPoints, numLabels, layout);
+  if (!allFinite(out)) {
+    checkFinite('unary', energy, layout === 'hwl' ? numLabels : 1);
+    throw new DenseCrfError('unary', 'a value is outside the float32 range (|U| > 3.4e38)');
+  }
+  return out;
+}
+
+/** Whether every value is finite (`v − v` is 0 exactly for finite v, NaN for ±∞ and NaN). */
+function allFinite(a: Float32Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number;
+    acc += v - v;
+  }
+  return acc === 0;
 }
 
 export interface ProbabilityOptions {

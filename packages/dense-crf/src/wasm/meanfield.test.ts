@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DenseCRF2D } from '../densecrf.js';
 import type { Normalization } from '../normalization.js';
 import { simdAvailable } from './meanfield.js';
+import { clearMemoryPool, pooledMemories } from './memorypool.js';
 
 function mulberry(seed: number): () => number {
   let a = seed >>> 0;
@@ -96,6 +97,32 @@ describe.skipIf(!simdAvailable())('WebAssembly SIMD mean field', () => {
     expect(a.iterations).toBe(2);
     expect(a.currentMarginals()).toEqual(b.currentMarginals());
     expect(a.map(3)).toEqual(b.map(3));
+  });
+});
+
+describe.skipIf(!simdAvailable())('WebAssembly memory reuse (dispose)', () => {
+  it("a recycled memory (left full of another problem's data) gives the marginals of a fresh run", () => {
+    const big = build(21, 5, 'symmetric', true, false);
+    big.inference(2);
+    big.dispose(); // its memory, padding lanes and vertex buffers dirty, goes to the reuse slot
+    const a = build(13, 6, 'after', true, false); // L = 13: 3 padding lanes per row
+    const qa = a.inference(3);
+    a.dispose();
+    const b = build(13, 6, 'after', false, false);
+    const qb = b.inference(3);
+    expect(qa).toEqual(qb);
+    expect(a.currentMarginals()).toEqual(qb); // still readable after dispose
+    expect(() => a.stepInference()).toThrow(/disposed/);
+    expect(() => a.pairwiseTerms[0]?.lattice.filter(new Float32Array(W * H), new Float32Array(W * H), 1)).toThrow(
+      /released/,
+    );
+    expect(pooledMemories()).toBe(3); // the engine's memory and both lattices'
+    const c = build(13, 6, 'after', true, false); // takes both lattice memories back from the pool
+    expect(pooledMemories()).toBe(1);
+    expect(c.inference(3)).toEqual(qb); // and the engine's: again the marginals of a fresh run
+    expect(pooledMemories()).toBe(0);
+    c.dispose();
+    clearMemoryPool();
   });
 });
 

@@ -1,6 +1,8 @@
 import type { PairwiseTerm } from '../pairwise.js';
 import { EXP_TABLE, INV_LN2_64, LN2_64, POW2 } from '../softmax.js';
+import { type WasmApi, type WasmMemory, type WasmModule, wasmModule } from './loader.js';
 import { MEANFIELD_WASM_BASE64 } from './meanfieldbytes.js';
+import { giveMemory, takeMemory } from './memorypool.js';
 
 interface Kernel {
   splat(
@@ -15,6 +17,9 @@ interface Kernel {
     P: number,
   ): void;
   blur(src: number, dst: number, nb: number, m: number, P: number): void;
+  scaleIds(a: number, count: number, f: number): void;
+  pad(src: number, dst: number, n: number, L: number, P: number): void;
+  unpad(src: number, dst: number, n: number, L: number, P: number): void;
   negate(u: number, out: number, count: number): void;
   softmax(logits: number, q: number, tmp: number, n: number, L: number, P: number, consts: number): void;
   slicePotts(
@@ -31,40 +36,11 @@ interface Kernel {
   ): void;
 }
 
-// The subset of the WebAssembly JS API used here, typed locally: the package compiles against ES2022 without DOM
-// types, and the global is looked up at run time so that a realm without it simply keeps the JS path.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmModule {
-  readonly __wasmModule?: never;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { readonly exports: unknown };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const env = globalThis as { WebAssembly?: WasmApi; atob?: (b64: string) => string };
-
 let compiled: WasmModule | null | undefined;
 
 /** The compiled kernel, or null where WebAssembly (with SIMD) is unavailable. Compiled once per realm. */
 function kernelModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    const wasm = env.WebAssembly;
-    if (typeof wasm === 'object' && typeof env.atob === 'function') {
-      const bin = env.atob(MEANFIELD_WASM_BASE64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      // Synchronous compile: the module is < 1 KB, under every browser's main-thread limit.
-      if (wasm.validate(bytes)) compiled = new wasm.Module(bytes);
-    }
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = wasmModule(MEANFIELD_WASM_BASE64);
   return compiled;
 }
 
@@ -153,8 +129,8 @@ export class WasmMeanField {
     this.vals0 = alloc((maxM + 1) * rowBytes);
     this.vals1 = alloc((maxM + 1) * rowBytes);
     if (top > 2 ** 31) throw new RangeError('dense-crf: problem too large for the WebAssembly kernel');
-    const wasm = env.WebAssembly as WasmApi;
-    this.memory = new wasm.Memory({ initial: Math.ceil(top / 65536) });
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly as WasmApi;
+    this.memory = takeMemory(wasm, top);
     const instance = new wasm.Instance(module, { env: { memory: this.memory, exp: Math.exp } });
     this.kernel = instance.exports as unknown as Kernel;
 
@@ -165,12 +141,14 @@ export class WasmMeanField {
       const lat = t.lattice;
       const offsets = lat.offsets;
       const o = off >> 2;
-      for (let i = 0; i < offsets.length; i++) i32[o + i] = (offsets[i] as number) * rowBytes;
+      i32.set(offsets, o);
+      this.kernel.scaleIds(off, offsets.length, rowBytes);
       f32.set(lat.weights, w >> 2);
       f32.set(lat.sliceWeights, sw >> 2);
       const nbs = lat.neighbours;
       const b = nb >> 2;
-      for (let i = 0; i < nbs.length; i++) i32[b + i] = (nbs[i] as number) * rowBytes;
+      i32.set(nbs, b);
+      this.kernel.scaleIds(nb, nbs.length, rowBytes);
       if (f) f32.set(t.factors as Float32Array, f >> 2);
       const mode = t.normalization;
       const c = t.compatibility;
@@ -190,8 +168,19 @@ export class WasmMeanField {
     c.set([INV_LN2_64, LN2_64, 1 / 6, 1 / 24]);
     c.set(EXP_TABLE, 4);
     c.set(POW2, 4 + 64);
-    const u = this.unaryAt >> 2;
-    for (let p = 0; p < n; p++) f32.set(unary.subarray(p * L, p * L + L), u + p * P);
+    // Packed into the (still unused) logits region, then padded by the module; every lane is written (padding
+    // lanes 0): the memory may be a recycled one (memorypool.ts).
+    f32.set(unary, this.logitsAt >> 2);
+    this.kernel.pad(this.logitsAt, this.unaryAt, n, L, P);
+  }
+
+  private disposed = false;
+
+  /** Gives the module's memory to the reuse pool (memorypool.ts). The engine must not be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    giveMemory(this.memory);
   }
 
   /** An engine for these terms, or null when the kernel does not apply (non-Potts term, L ≤ 2, no SIMD). */
@@ -225,22 +214,16 @@ export class WasmMeanField {
     this.kernel.softmax(this.logitsAt, this.qAt, this.tmpAt, this.numPoints, this.numLabels, this.stride, this.expAt);
   }
 
-  /** Sets the module's Q from `q` (N × L). */
+  /** Sets the module's Q from `q` (N × L); the logits region (rewritten by every step) is the staging area. */
   writeQ(q: Float32Array): void {
-    const n = this.numPoints;
-    const L = this.numLabels;
-    const P = this.stride;
-    const f32 = new Float32Array(this.memory.buffer, this.qAt, n * P);
-    for (let p = 0, i = 0, j = 0; p < n; p++, j += P) for (let l = 0; l < L; l++) f32[j + l] = q[i++] as number;
+    new Float32Array(this.memory.buffer, this.logitsAt, q.length).set(q);
+    this.kernel.pad(this.logitsAt, this.qAt, this.numPoints, this.numLabels, this.stride);
   }
 
-  /** Copies the module's Q (padded) into `out` (N × L). */
+  /** Copies the module's Q (padded) into `out` (N × L), staged through the logits region. */
   readQ(out: Float32Array): void {
-    const n = this.numPoints;
-    const L = this.numLabels;
-    const P = this.stride;
-    const f32 = new Float32Array(this.memory.buffer, this.qAt, n * P);
-    for (let p = 0, i = 0, j = 0; p < n; p++, j += P) for (let l = 0; l < L; l++) out[i++] = f32[j + l] as number;
+    this.kernel.unpad(this.qAt, this.logitsAt, this.numPoints, this.numLabels, this.stride);
+    out.set(new Float32Array(this.memory.buffer, this.logitsAt, out.length));
   }
 
   private kernelMessages(f32: Float32Array): void {

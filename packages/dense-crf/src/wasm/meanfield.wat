@@ -129,6 +129,58 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $points))))
 
+  ;; a[i] ·= f for i < count (i32, count rounded up to 4): vertex ids → byte offsets of their value rows.
+  (func (export "scaleIds") (param $a i32) (param $count i32) (param $f i32)
+    (local $end i32) (local $fv v128)
+    (local.set $fv (i32x4.splat (local.get $f)))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (v128.store (local.get $a) (i32x4.mul (v128.load (local.get $a)) (local.get $fv)))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (br $l))))
+
+  ;; n rows of L floats at $src (packed; up to 12 bytes read past the end) → rows of P floats at $dst, padding
+  ;; lanes 0.
+  (func (export "pad") (param $src i32) (param $dst i32) (param $n i32) (param $L i32) (param $P i32)
+    (local $p i32) (local $l i32) (local $Lb i32) (local $Pb i32)
+    (local.set $Lb (i32.shl (local.get $L) (i32.const 2)))
+    (local.set $Pb (i32.shl (local.get $P) (i32.const 2)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
+        (local.set $l (i32.const 0))
+        (loop $chunks
+          (v128.store (i32.add (local.get $dst) (local.get $l))
+            (v128.and (v128.load (i32.add (local.get $src) (local.get $l)))
+              (i32x4.lt_s (v128.const i32x4 0 4 8 12) (i32x4.splat (i32.sub (local.get $Lb) (local.get $l))))))
+          (local.set $l (i32.add (local.get $l) (i32.const 16)))
+          (br_if $chunks (i32.lt_u (local.get $l) (local.get $Pb))))
+        (local.set $src (i32.add (local.get $src) (local.get $Lb)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $Pb)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $rows))))
+
+  ;; n rows of P floats at $src → packed rows of L floats at $dst (whole 16-byte stores in row order: a row's excess
+  ;; lanes land in the next row's first lanes, rewritten just after; up to 12 bytes written past the end).
+  (func (export "unpad") (param $src i32) (param $dst i32) (param $n i32) (param $L i32) (param $P i32)
+    (local $p i32) (local $l i32) (local $Lb i32) (local $Pb i32)
+    (local.set $Lb (i32.shl (local.get $L) (i32.const 2)))
+    (local.set $Pb (i32.shl (local.get $P) (i32.const 2)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
+        (local.set $l (i32.const 0))
+        (loop $chunks
+          (v128.store (i32.add (local.get $dst) (local.get $l)) (v128.load (i32.add (local.get $src) (local.get $l))))
+          (local.set $l (i32.add (local.get $l) (i32.const 16)))
+          (br_if $chunks (i32.lt_u (local.get $l) (local.get $Lb))))
+        (local.set $src (i32.add (local.get $src) (local.get $Pb)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $Lb)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $rows))))
+
   ;; logits = −unary over `count` floats.
   (func (export "negate") (param $u i32) (param $out i32) (param $count i32)
     (local $end i32)
@@ -172,48 +224,11 @@
       (i32.const 23)))
     (f32x4.max (f32x4.mul (local.get $y) (local.get $c)) (local.get $x0)))
 
-  ;; softmax.ts `fastExp` on 2 double lanes with the same double operations (used when exactExp is off):
-  ;; 2^(k/64)·2^(k>>6) from tables times a degree-4 polynomial; x < −104 gives 0. consts (f64): [64/ln2, ln2/64,
-  ;; 1/6, 1/24], EXP_TABLE (64) at +32, POW2 (401, 2^(i−200)) at +544.
-  (func $fastExp2 (param $x0 v128) (param $c i32) (result v128)
-    (local $x v128) (local $kd v128) (local $k v128) (local $k0 i32) (local $k1 i32) (local $t v128) (local $r v128)
-    (local.set $x (f64x2.max (local.get $x0) (f64x2.splat (f64.const -104))))
-    (local.set $kd (f64x2.sub
-      (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat (local.get $c))) (f64x2.splat (f64.const 6755399441055744)))
-      (f64x2.splat (f64.const 6755399441055744))))
-    (local.set $k (i32x4.trunc_sat_f64x2_s_zero (local.get $kd)))
-    (local.set $k0 (i32x4.extract_lane 0 (local.get $k)))
-    (local.set $k1 (i32x4.extract_lane 1 (local.get $k)))
-    (local.set $t (f64x2.splat (f64.mul
-      (f64.load offset=32 (i32.add (local.get $c) (i32.shl (i32.and (local.get $k0) (i32.const 63)) (i32.const 3))))
-      (f64.load offset=544 (i32.add (local.get $c)
-        (i32.shl (i32.add (i32.shr_s (local.get $k0) (i32.const 6)) (i32.const 200)) (i32.const 3)))))))
-    (local.set $t (f64x2.replace_lane 1 (local.get $t) (f64.mul
-      (f64.load offset=32 (i32.add (local.get $c) (i32.shl (i32.and (local.get $k1) (i32.const 63)) (i32.const 3))))
-      (f64.load offset=544 (i32.add (local.get $c)
-        (i32.shl (i32.add (i32.shr_s (local.get $k1) (i32.const 6)) (i32.const 200)) (i32.const 3)))))))
-    (local.set $r (f64x2.sub (local.get $x) (f64x2.mul (local.get $kd) (v128.load64_splat offset=8 (local.get $c)))))
-    (v128.andnot
-      (f64x2.mul (local.get $t)
-        (f64x2.add (f64x2.splat (f64.const 1))
-          (f64x2.mul (local.get $r)
-            (f64x2.add (f64x2.splat (f64.const 1))
-              (f64x2.mul (local.get $r)
-                (f64x2.add (f64x2.splat (f64.const 0.5))
-                  (f64x2.mul (local.get $r)
-                    (f64x2.add (v128.load64_splat offset=16 (local.get $c))
-                      (f64x2.mul (local.get $r) (v128.load64_splat offset=24 (local.get $c)))))))))))
-      (f64x2.lt (local.get $x0) (f64x2.splat (f64.const -104)))))
-
-  ;; fastExp of 4 float lanes, each result rounded to float.
-  (func $fastExp4 (param $x v128) (param $c i32) (result v128)
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (call $fastExp2 (f64x2.promote_low_f32x4 (local.get $x)) (local.get $c)))
-      (f32x4.demote_f64x2_zero (call $fastExp2
-        (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))
-        (local.get $c)))))
-
-  ;; softmax.ts `expAndNormalizeExact` per row of L labels (stride P): subtract the row max, Eigen's packet exp on
+  ;; c ≠ 0 (exactExp off): softmax.ts `fastExp` inlined on 2 double lanes at a time with the same double operations:
+  ;; 2^(k/64) from the table times 2^(k>>6) built from its exponent bits (exactly POW2's value: the product is a
+  ;; power-of-two scaling, hence exact, as in the JS), times a degree-4 polynomial; x < −104 gives 0.
+  ;; consts (f64): [64/ln2, ln2/64, 1/6, 1/24], EXP_TABLE (64) at +32 (POW2 at +544 is no longer read here).
+  ;; c = 0: softmax.ts `expAndNormalizeExact` per row of L labels (stride P): subtract the row max, Eigen's packet exp on
   ;; the first L − L mod 4 labels and libm-like `exp` (the imported Math.exp, rounded to float) on the rest, Eigen's
   ;; SSE reduction order for the sum (`eigenSum`), float32 division. Lanes are independent, so the padding lanes
   ;; (finite garbage) never reach the L real ones.
@@ -221,28 +236,102 @@
     (param $logits i32) (param $q i32) (param $tmp i32) (param $n i32) (param $L i32) (param $P i32) (param $c i32)
     (local $p i32) (local $l i32) (local $mx f32) (local $v f32) (local $s f32) (local $a v128) (local $b v128)
     (local $aligned i32) (local $aligned2 i32) (local $bytes i32) (local $mxv v128) (local $alignedBytes i32)
+    (local $xv v128) (local $fx0 v128) (local $fx v128) (local $kd v128) (local $k v128) (local $t v128)
+    (local $fr v128) (local $e0 v128) (local $e1 v128) (local $lo v128) (local $rnd v128) (local $one v128)
+    (local $half v128) (local $cInv v128) (local $cLn v128) (local $c6 v128) (local $c24 v128) (local $ninf v128)
+    (local $tailMask v128)
     (local.set $bytes (i32.shl (local.get $P) (i32.const 2)))
+    (local.set $ninf (f32x4.splat (f32.const -inf)))
+    (local.set $tailMask (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.and (local.get $L) (i32.const 3)))))
+    (local.set $lo (f64x2.splat (f64.const -104)))
+    (local.set $rnd (f64x2.splat (f64.const 6755399441055744)))
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (if (local.get $c)
+      (then
+        (local.set $cInv (v128.load64_splat (local.get $c)))
+        (local.set $cLn (v128.load64_splat offset=8 (local.get $c)))
+        (local.set $c6 (v128.load64_splat offset=16 (local.get $c)))
+        (local.set $c24 (v128.load64_splat offset=24 (local.get $c)))))
     (local.set $aligned (i32.sub (local.get $L) (i32.and (local.get $L) (i32.const 3))))
     (local.set $aligned2 (i32.sub (local.get $L) (i32.and (local.get $L) (i32.const 7))))
     (local.set $alignedBytes (i32.shl (local.get $aligned) (i32.const 2)))
     (block $done
       (loop $rows
         (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
-        (local.set $mx (f32.load (local.get $logits)))
-        (local.set $l (i32.const 1))
-        (loop $max
-          (local.set $v (f32.load (i32.add (local.get $logits) (i32.shl (local.get $l) (i32.const 2)))))
-          (if (f32.gt (local.get $v) (local.get $mx)) (then (local.set $mx (local.get $v))))
-          (local.set $l (i32.add (local.get $l) (i32.const 1)))
-          (br_if $max (i32.lt_u (local.get $l) (local.get $L))))
+        ;; Row max over the L real lanes, 4 at a time (the padding lanes of the last packet masked to −∞). Only its
+        ;; value matters: where ±0 tie, x − max differs in the sign of a zero, and exp(±0) = 1 either way.
+        (local.set $mxv (local.get $ninf))
+        (local.set $l (i32.const 0))
+        (block $md
+          (loop $max
+            (br_if $md (i32.ge_u (local.get $l) (local.get $alignedBytes)))
+            (local.set $mxv (f32x4.max (local.get $mxv) (v128.load (i32.add (local.get $logits) (local.get $l)))))
+            (local.set $l (i32.add (local.get $l) (i32.const 16)))
+            (br $max)))
+        (if (i32.lt_u (local.get $aligned) (local.get $L))
+          (then (local.set $mxv (f32x4.max (local.get $mxv)
+            (v128.bitselect (v128.load (i32.add (local.get $logits) (local.get $alignedBytes))) (local.get $ninf)
+              (local.get $tailMask))))))
+        (local.set $mx (f32.max (f32.max (f32x4.extract_lane 0 (local.get $mxv)) (f32x4.extract_lane 1 (local.get $mxv)))
+          (f32.max (f32x4.extract_lane 2 (local.get $mxv)) (f32x4.extract_lane 3 (local.get $mxv)))))
         (local.set $mxv (f32x4.splat (local.get $mx)))
         (local.set $l (i32.const 0))
         (if (local.get $c) (then
-        ;; fast (c = consts ≠ 0): every lane through fastExp4, padding included (zeroed below)
+        ;; fast (c = consts ≠ 0): every lane, padding included (zeroed below)
         (loop $fast
+          (local.set $xv (f32x4.sub (v128.load (i32.add (local.get $logits) (local.get $l))) (local.get $mxv)))
+          (local.set $fx0 (f64x2.promote_low_f32x4 (local.get $xv)))
+          (local.set $fx (f64x2.max (local.get $fx0) (local.get $lo)))
+          (local.set $kd (f64x2.sub (f64x2.add (f64x2.mul (local.get $fx) (local.get $cInv)) (local.get $rnd))
+            (local.get $rnd)))
+          (local.set $k (i32x4.trunc_sat_f64x2_s_zero (local.get $kd)))
+          (local.set $t (f64x2.replace_lane 1
+            (f64x2.splat (f64.load offset=32 (i32.add (local.get $c)
+              (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $k)) (i32.const 63)) (i32.const 3)))))
+            (f64.load offset=32 (i32.add (local.get $c)
+              (i32.shl (i32.and (i32x4.extract_lane 1 (local.get $k)) (i32.const 63)) (i32.const 3))))))
+          (local.set $t (f64x2.mul (local.get $t)
+            (i64x2.shl (i64x2.add (i64x2.shr_s (i64x2.extend_low_i32x4_s (local.get $k)) (i32.const 6))
+              (i64x2.splat (i64.const 1023))) (i32.const 52))))
+          (local.set $fr (f64x2.sub (local.get $fx) (f64x2.mul (local.get $kd) (local.get $cLn))))
+          (local.set $e0 (v128.andnot
+            (f64x2.mul (local.get $t)
+              (f64x2.add (local.get $one)
+                (f64x2.mul (local.get $fr)
+                  (f64x2.add (local.get $one)
+                    (f64x2.mul (local.get $fr)
+                      (f64x2.add (local.get $half)
+                        (f64x2.mul (local.get $fr)
+                          (f64x2.add (local.get $c6) (f64x2.mul (local.get $fr) (local.get $c24))))))))))
+            (f64x2.lt (local.get $fx0) (local.get $lo))))
+          (local.set $fx0 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv))))
+          (local.set $fx (f64x2.max (local.get $fx0) (local.get $lo)))
+          (local.set $kd (f64x2.sub (f64x2.add (f64x2.mul (local.get $fx) (local.get $cInv)) (local.get $rnd))
+            (local.get $rnd)))
+          (local.set $k (i32x4.trunc_sat_f64x2_s_zero (local.get $kd)))
+          (local.set $t (f64x2.replace_lane 1
+            (f64x2.splat (f64.load offset=32 (i32.add (local.get $c)
+              (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $k)) (i32.const 63)) (i32.const 3)))))
+            (f64.load offset=32 (i32.add (local.get $c)
+              (i32.shl (i32.and (i32x4.extract_lane 1 (local.get $k)) (i32.const 63)) (i32.const 3))))))
+          (local.set $t (f64x2.mul (local.get $t)
+            (i64x2.shl (i64x2.add (i64x2.shr_s (i64x2.extend_low_i32x4_s (local.get $k)) (i32.const 6))
+              (i64x2.splat (i64.const 1023))) (i32.const 52))))
+          (local.set $fr (f64x2.sub (local.get $fx) (f64x2.mul (local.get $kd) (local.get $cLn))))
+          (local.set $e1 (v128.andnot
+            (f64x2.mul (local.get $t)
+              (f64x2.add (local.get $one)
+                (f64x2.mul (local.get $fr)
+                  (f64x2.add (local.get $one)
+                    (f64x2.mul (local.get $fr)
+                      (f64x2.add (local.get $half)
+                        (f64x2.mul (local.get $fr)
+                          (f64x2.add (local.get $c6) (f64x2.mul (local.get $fr) (local.get $c24))))))))))
+            (f64x2.lt (local.get $fx0) (local.get $lo))))
           (v128.store (i32.add (local.get $tmp) (local.get $l))
-            (call $fastExp4 (f32x4.sub (v128.load (i32.add (local.get $logits) (local.get $l))) (local.get $mxv))
-              (local.get $c)))
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+              (f32x4.demote_f64x2_zero (local.get $e0)) (f32x4.demote_f64x2_zero (local.get $e1))))
           (local.set $l (i32.add (local.get $l) (i32.const 16)))
           (br_if $fast (i32.lt_u (local.get $l) (local.get $bytes))))
         (local.set $l (local.get $L)))
