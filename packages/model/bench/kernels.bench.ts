@@ -7,15 +7,20 @@ import { test } from 'vitest';
 import { deconvNet } from '../src/builders/deconvnet.js';
 import { fcn8s } from '../src/builders/fcn8s.js';
 import { registerFastKernels, restoreKernels } from '../src/kernels/index.js';
+import { segmentationLoss } from '../src/loss.js';
 
 /**
- * `npm run bench`: per-kernel timings (stock → fast) and train-step vs forward ms/image for the tiny and small
- * DeconvNet presets (and FCN-8s tiny) on wasm and cpu. The 2 cores are shared with other jobs, so kernel times are
- * process CPU time (min over repeats) and the train/forward ratios interleave the two, reported both in wall time
- * (median of per-round ratios) and in CPU time (ratio of medians).
+ * `npm run bench`: per-kernel timings (stock → fast) and train-step vs forward ms/image for DeconvNet and FCN-8s,
+ * tiny and small presets, on wasm and cpu, with each step's per-kernel profile. The 2 cores are shared with other
+ * jobs, so kernel times are process CPU time (min over repeats) and the train/forward ratios interleave the two,
+ * reported both in wall time (median of per-round ratios) and in CPU time (ratio of medians).
+ * BENCH_SLOW=0 skips the two cpu/small rows (~3 of the ~7 minutes at load 6); BENCH_BACKENDS=wasm (or cpu) limits the
+ * backends.
  */
 
 type Backend = 'wasm' | 'cpu';
+/** The machine's float32 GEMM rate (OpenBLAS, both cores), GFLOP/s. */
+const GEMM_LIMIT = 160;
 const load = () =>
   execSync('uptime')
     .toString()
@@ -53,18 +58,20 @@ function convCase(
   x: number[],
   f: number[],
   s = 1,
+  pad: 'same' | 'valid' = 'same',
+  note = '',
 ): KernelCase {
-  const info = tf.backend_util.computeConv2DInfo(x as never, f as never, s, 1, 'same');
+  const info = tf.backend_util.computeConv2DInfo(x as never, f as never, s, 1, pad);
   const dy = [x[0]!, info.outHeight, info.outWidth, f[3]!];
   const flops = 2 * dy.reduce((a, b) => a * b) * f[0]! * f[1]! * f[2]!;
-  const label = `${kind} x${JSON.stringify(x)} f${JSON.stringify(f)} s${s}`;
+  const label = `${kind} x${JSON.stringify(x)} f${JSON.stringify(f)} s${s}${pad === 'valid' ? ' valid' : ''}${note}`;
   if (kind === 'Conv2D') {
     return {
       label,
       kernel: kind,
       flops,
       make: () => ({ x: tf.randomNormal(x), filter: tf.randomNormal(f) }),
-      attrs: { strides: s, pad: 'same', dataFormat: 'NHWC', dilations: 1 },
+      attrs: { strides: s, pad, dataFormat: 'NHWC', dilations: 1 },
     };
   }
   if (kind === 'Conv2DBackpropFilter') {
@@ -73,7 +80,7 @@ function convCase(
       kernel: kind,
       flops,
       make: () => ({ x: tf.randomNormal(x), dy: tf.randomNormal(dy) }),
-      attrs: { strides: s, pad: 'same', dataFormat: 'NHWC', filterShape: f },
+      attrs: { strides: s, pad, dataFormat: 'NHWC', filterShape: f },
     };
   }
   return {
@@ -81,7 +88,7 @@ function convCase(
     kernel: kind,
     flops,
     make: () => ({ dy: tf.randomNormal(dy), filter: tf.randomNormal(f) }),
-    attrs: { strides: s, pad: 'same', dataFormat: 'NHWC', inputShape: x },
+    attrs: { strides: s, pad, dataFormat: 'NHWC', inputShape: x },
   };
 }
 
@@ -96,6 +103,38 @@ const kernelCases: KernelCase[] = [
   convCase('Conv2DBackpropFilter', [4, 128, 128, 16], [3, 3, 16, 16]),
   convCase('Conv2DBackpropInput', [4, 128, 128, 16], [3, 3, 16, 16]),
   convCase('Conv2DBackpropFilter', [4, 64, 64, 16], [3, 3, 16, 32], 2),
+  // FCN-8s small (128 px, B=2): conv1_2 at 224×224 (pad 49), conv3_2, and the transposed convolutions. A
+  // conv2dTranspose is Conv2DBackpropInput forward; its gradients are Conv2D (input) and Conv2DBackpropFilter
+  // (filter, only for the learnt upscore2 / upscore_pool4: upscore8 is fixed).
+  convCase('Conv2D', [2, 224, 224, 16], [3, 3, 16, 16]),
+  convCase('Conv2DBackpropFilter', [2, 224, 224, 16], [3, 3, 16, 16]),
+  convCase('Conv2DBackpropInput', [2, 224, 224, 16], [3, 3, 16, 16]),
+  convCase('Conv2D', [2, 56, 56, 64], [3, 3, 64, 64]),
+  convCase('Conv2DBackpropFilter', [2, 56, 56, 64], [3, 3, 64, 64]),
+  convCase('Conv2DBackpropInput', [2, 56, 56, 64], [3, 3, 64, 64]),
+  convCase('Conv2DBackpropInput', [2, 184, 184, 21], [16, 16, 21, 21], 8, 'valid', ' (upscore8 fwd)'),
+  convCase('Conv2D', [2, 184, 184, 21], [16, 16, 21, 21], 8, 'valid', ' (upscore8 dx)'),
+  convCase('Conv2DBackpropFilter', [2, 184, 184, 21], [16, 16, 21, 21], 8, 'valid', ' (if learnt)'),
+  convCase('Conv2DBackpropInput', [2, 10, 10, 21], [4, 4, 21, 21], 2, 'valid', ' (upscore2 fwd)'),
+  convCase('Conv2DBackpropFilter', [2, 10, 10, 21], [4, 4, 21, 21], 2, 'valid', ' (upscore2 dW)'),
+  {
+    label: 'MaxPoolGrad [2,224,224,16] 2×2/2 (FCN small pool1)',
+    kernel: 'MaxPoolGrad',
+    flops: 0,
+    make: () => ({
+      dy: tf.randomNormal([2, 112, 112, 16]),
+      input: tf.randomNormal([2, 224, 224, 16]),
+      output: tf.randomNormal([2, 112, 112, 16]),
+    }),
+    attrs: { filterSize: [2, 2], strides: [2, 2], pad: 'same' },
+  },
+  {
+    label: 'Sum [2,224,224,16] axes 0,1,2 (bias gradient)',
+    kernel: 'Sum',
+    flops: 2 * 224 * 224 * 16,
+    make: () => ({ x: tf.randomNormal([2, 224, 224, 16]) }),
+    attrs: { axis: [0, 1, 2], keepDims: false },
+  },
   {
     label: 'MaxPoolGrad [2,160,160,8] 2×2/2 (FCN pool1)',
     kernel: 'MaxPoolGrad',
@@ -172,22 +211,24 @@ async function kernelTable(backend: Backend) {
     `\nper-kernel, ${backend} (${load()}); stock → fast, CPU ms (GFLOP/s); — = kernel missing (wasm) or not timed; 'stock' = not replaced on this backend (both columns are the stock kernel: shows the noise)`,
   );
   console.log(
-    `${'kernel, shape'.padEnd(58)} ${'stock ms'.padStart(9)} ${'GF/s'.padStart(6)} ${'fast ms'.padStart(8)} ${'GF/s'.padStart(6)} ${'speed-up'.padStart(8)}`,
+    `${'kernel, shape'.padEnd(72)} ${'stock ms'.padStart(9)} ${'GF/s'.padStart(6)} ${'fast ms'.padStart(8)} ${'GF/s'.padStart(6)} ${'speed-up'.padStart(8)} ${'fast % of GEMM limit'.padStart(20)}`,
   );
   for (const c of kernelCases) {
     restoreKernels(backend);
     // The stock cpu Conv2DBackpropFilter runs at ~5 MFLOP/s (7 s for the first shape): time it once, on that shape.
     const slowStock = backend === 'cpu' && c.kernel === 'Conv2DBackpropFilter';
-    const before = slowStock && c.flops > 1e8 ? undefined : timeKernel(c, backend, slowStock ? 1 : 5);
+    // cpu convolutions run at ~0.5 GFLOP/s: one timed call (no warm-up) for the big shapes.
+    const reps = backend === 'cpu' && c.flops > 1e8 ? 1 : 5;
+    const before = slowStock && c.flops > 1e8 ? undefined : timeKernel(c, backend, slowStock ? 1 : reps);
     const replaced = registerFastKernels(backend).includes(c.kernel);
-    const after = timeKernel(c, backend, 5);
+    const after = timeKernel(c, backend, reps);
     const speedup = !replaced
       ? 'stock'
       : before !== undefined && after !== undefined
         ? `${(before / after).toFixed(1)}×`
         : '';
     console.log(
-      `${c.label.padEnd(58)} ${fmt(before).padStart(9)} ${gflops(c.flops, before).padStart(6)} ${fmt(after).padStart(8)} ${gflops(c.flops, after).padStart(6)} ${speedup.padStart(8)}`,
+      `${c.label.padEnd(72)} ${fmt(before).padStart(9)} ${gflops(c.flops, before).padStart(6)} ${fmt(after).padStart(8)} ${gflops(c.flops, after).padStart(6)} ${speedup.padStart(8)} ${(c.flops && after ? `${((100 * c.flops) / after / 1e6 / GEMM_LIMIT).toFixed(1)}%` : '').padStart(20)}`,
     );
   }
 }
@@ -205,26 +246,48 @@ function convFlops(name: string, inputShapes: number[][], outputShapes: number[]
   return (2 * prod(grid) * prod(f)) / f[3]!;
 }
 
+interface TrainRow {
+  backend: Backend;
+  net: string;
+  preset: string;
+  size: number;
+  batch: number;
+  fwdMs: number;
+  trainMs: number;
+  wallRatio: number;
+  cpuRatio: number;
+  minRatio: number;
+  range: string;
+  convGflops: number;
+  convShare: number;
+}
+
+/**
+ * One training configuration. The step is the core of `createTrainer`: gradients of `segmentationLoss` w.r.t. the
+ * model's trainable weights only (FCN-8s's fixed `upscore8` gets no filter gradient), then a plain SGD update (the
+ * trainer's momentum / decay add ~4 tiny element-wise ops per weight); the forward pass is the same training-mode
+ * forward + loss without gradients.
+ */
 async function trainTable(
   backend: Backend,
   net: 'deconvnet' | 'fcn8s',
   preset: 'tiny' | 'small',
   batch: number,
   rounds: number,
-) {
+): Promise<TrainRow> {
   await tf.setBackend(backend);
   await tf.ready();
   registerFastKernels(backend);
   const model = net === 'deconvnet' ? deconvNet({ preset, seed: 1 }) : fcn8s({ preset, seed: 1 });
-  const size = (model.inputs[0]!.shape[1] as number | null) ?? 64;
+  const size = (model.inputs[0]!.shape[1] as number | null) ?? (preset === 'tiny' ? 64 : 128);
   const x = tf.randomNormal([batch, size, size, 3]);
-  const labels = tf.tidy(() => tf.oneHot(tf.randomUniform([batch, size, size], 0, 21, 'int32'), 21));
+  const labels = tf.randomUniformInt([batch, size, size], 0, 21);
   const opt = tf.train.sgd(1e-3);
-  const lossOf = () =>
-    tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+  const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const lossOf = () => segmentationLoss(model.apply(x, { training: true }) as tf.Tensor, labels);
   const forward = () => tf.tidy(() => lossOf().dataSync());
   const train = () => {
-    const l = opt.minimize(lossOf, true) as tf.Scalar;
+    const l = opt.minimize(lossOf, true, weights) as tf.Scalar;
     l.dataSync();
     l.dispose();
   };
@@ -251,40 +314,111 @@ async function trainTable(
   const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
   const ratios = fw.map((f, i) => tr[i]! / f);
   const cpuRatio = median(tc) / median(fc);
+  // Other jobs only ever add time: the ratio of the fastest rounds is the least disturbed estimate.
+  const minRatio = Math.min(...tc) / Math.min(...fc);
   const prof = await tf.profile(train);
   let convMs = 0;
   let convFl = 0;
+  const byKernel = new Map<string, { ms: number; n: number }>();
   for (const k of prof.kernels) {
+    if (k.name.endsWith('__op')) continue; // op-level wrappers around kernels: counted by their kernels
+    const ms = k.kernelTimeMs as number;
+    const agg = byKernel.get(k.name) ?? { ms: 0, n: 0 };
+    agg.ms += ms;
+    agg.n++;
+    byKernel.set(k.name, agg);
     if (!CONV.has(k.name)) continue;
-    convMs += k.kernelTimeMs as number;
+    convMs += ms;
     convFl += convFlops(k.name, k.inputShapes as number[][], k.outputShapes as number[][]);
   }
-  const stepMs = prof.kernels.reduce((s, k) => s + (k.kernelTimeMs as number), 0);
+  const stepMs = [...byKernel.values()].reduce((a, v) => a + v.ms, 0);
+  const top = [...byKernel]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 8)
+    .map(([name, v]) => `${name} ${v.ms.toFixed(0)}${v.n > 1 ? `/${v.n}` : ''}`)
+    .join(', ');
+  const row: TrainRow = {
+    backend,
+    net,
+    preset,
+    size,
+    batch,
+    fwdMs: median(fw) / batch,
+    trainMs: median(tr) / batch,
+    wallRatio: median(ratios),
+    cpuRatio,
+    minRatio,
+    range: `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
+    convGflops: convFl / convMs / 1e6,
+    convShare: convMs / stepMs,
+  };
   console.log(
-    `${backend.padEnd(5)} ${net} ${preset.padEnd(6)} ${size}px B=${String(batch).padEnd(2)} forward ${(median(fw) / batch).toFixed(1).padStart(7)} ms/img` +
-      `  train ${(median(tr) / batch).toFixed(1).padStart(7)} ms/img  train/forward ${median(ratios).toFixed(2)}` +
-      `  (range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` +
-      `  | CPU time: forward ${(median(fc) / batch).toFixed(1)}, train ${(median(tc) / batch).toFixed(1)} ms/img, ratio ${cpuRatio.toFixed(2)}\n     ` +
-      `  conv ${(convFl / 1e9).toFixed(2)} GFLOP in ${convMs.toFixed(0)} ms (wall, tf.profile) = ${(convFl / convMs / 1e6).toFixed(2)} GFLOP/s` +
-      ` (${((100 * convMs) / stepMs).toFixed(0)}% of kernel time)  rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+    `${backend.padEnd(5)} ${net.padEnd(9)} ${preset.padEnd(6)} ${size}px B=${String(batch).padEnd(2)} forward ${row.fwdMs.toFixed(1).padStart(7)} ms/img` +
+      `  train ${row.trainMs.toFixed(1).padStart(7)} ms/img  train/forward ${row.wallRatio.toFixed(2)} (range ${row.range})` +
+      `  | CPU time: forward ${(median(fc) / batch).toFixed(1)}, train ${(median(tc) / batch).toFixed(1)} ms/img, ratio ${cpuRatio.toFixed(2)} (fastest rounds ${minRatio.toFixed(2)})\n     ` +
+      `  conv ${(convFl / 1e9).toFixed(2)} GFLOP in ${convMs.toFixed(0)} ms = ${row.convGflops.toFixed(2)} GFLOP/s` +
+      ` (${((100 * row.convGflops) / GEMM_LIMIT).toFixed(1)}% of the ${GEMM_LIMIT} GFLOP/s limit; ${(100 * row.convShare).toFixed(0)}% of kernel time)` +
+      `  rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n       step profile (wall ms/calls): ${top}`,
   );
   tf.dispose([x, labels]);
   opt.dispose();
   model.dispose();
+  return row;
+}
+
+/** tfjs-backend-wasm's own GEMM (XNNPACK via BatchMatMul, one core): the practical ceiling of our kernels. */
+async function wasmGemmRate(): Promise<number> {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const a = tf.randomNormal([1, 512, 512]);
+  const b = tf.randomNormal([1, 512, 512]);
+  const ms = minMs(() => {
+    const o = tf.matMul(a, b);
+    o.dataSync();
+    o.dispose();
+  }, 7);
+  tf.dispose([a, b]);
+  return (2 * 512 ** 3) / ms / 1e6;
 }
 
 test('fast training kernels', async () => {
   tf.enableProdMode();
+  const slow = process.env.BENCH_SLOW !== '0';
   console.log(`fast kernels bench, ${new Date().toISOString()}, ${load()}`);
-  console.log('GEMM limit of this 2-core VM: ~160 GFLOP/s (OpenBLAS, both cores); tfjs wasm runs on one core in Node.');
   // Training first, on a fresh heap (the kernel tables leave a large heap behind, and GC time counts as CPU time).
-  console.log(`\ntrain step (forward + backward + SGD) vs forward (training mode + loss), ${load()}`);
-  await trainTable('wasm', 'deconvnet', 'tiny', 4, 9);
-  await trainTable('wasm', 'deconvnet', 'small', 2, 5);
-  await trainTable('wasm', 'fcn8s', 'tiny', 2, 5);
-  await trainTable('cpu', 'deconvnet', 'tiny', 2, 3);
-  await trainTable('cpu', 'deconvnet', 'small', 1, 3);
-  await kernelTable('wasm');
-  await kernelTable('cpu');
+  console.log(
+    `\ntrain step (forward + backward + SGD update of the trainable weights) vs forward (training mode + loss), ${load()}`,
+  );
+  const backends = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',');
+  const rows: TrainRow[] = [];
+  if (backends.includes('wasm')) {
+    rows.push(await trainTable('wasm', 'deconvnet', 'tiny', 4, 9));
+    rows.push(await trainTable('wasm', 'deconvnet', 'small', 2, 5));
+    rows.push(await trainTable('wasm', 'fcn8s', 'tiny', 2, 7));
+    rows.push(await trainTable('wasm', 'fcn8s', 'small', 2, 5));
+  }
+  if (backends.includes('cpu')) {
+    rows.push(await trainTable('cpu', 'deconvnet', 'tiny', 2, 3));
+    rows.push(await trainTable('cpu', 'fcn8s', 'tiny', 2, 3));
+    if (slow) {
+      rows.push(await trainTable('cpu', 'deconvnet', 'small', 1, 3));
+      rows.push(await trainTable('cpu', 'fcn8s', 'small', 1, 3));
+    } else console.log('(BENCH_SLOW=0: cpu small rows skipped)');
+  }
+  console.log(
+    `\n| backend | model | preset | input, batch | forward ms/img (wall) | train ms/img (wall) | train/forward wall | CPU time | CPU, fastest rounds | conv GFLOP/s |`,
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const ok = Math.max(r.wallRatio, r.cpuRatio, r.minRatio) <= 3.5 ? '' : ' (over 3.5)';
+    console.log(
+      `| ${r.backend} | ${r.net} | ${r.preset} | ${r.size} px, B=${r.batch} | ${r.fwdMs.toFixed(1)} | ${r.trainMs.toFixed(1)} | ${r.wallRatio.toFixed(2)} (${r.range}) | ${r.cpuRatio.toFixed(2)} | ${r.minRatio.toFixed(2)}${ok} | ${r.convGflops.toFixed(1)} |`,
+    );
+  }
+  const gemm = await wasmGemmRate();
+  console.log(
+    `\nGEMM: machine limit ~${GEMM_LIMIT} GFLOP/s (OpenBLAS, both cores); tfjs wasm BatchMatMul 512³ (XNNPACK, one core) ${gemm.toFixed(1)} GFLOP/s = ${((100 * gemm) / GEMM_LIMIT).toFixed(0)}% of it.`,
+  );
+  for (const b of backends) await kernelTable(b as Backend);
   console.log(`done, ${load()}`);
 });

@@ -68,8 +68,15 @@ const cases: Case[] = [
   { kernel: 'Sum', inputs: { x: f32([2, 5, 3, 7], 4) }, attrs: { axis: [1, 2], keepDims: false } },
   { kernel: 'Sum', inputs: { x: f32([2, 5, 3, 7], 5) }, attrs: { axis: [0, 2], keepDims: false } },
   { kernel: 'Sum', inputs: { x: f32([2, 1, 3, 7], 6) }, attrs: { axis: [0, 2], keepDims: false } },
+  // Larger leading-axis reductions (bias gradients, batch-norm moments).
+  { kernel: 'Sum', inputs: { x: f32([3, 17, 11, 5], 9) }, attrs: { axis: [0, 1, 2], keepDims: false } },
+  { kernel: 'Sum', inputs: { x: f32([2, 40, 33, 16], 10, 0.5) }, attrs: { axis: [2, 0, 1], keepDims: true } },
+  { kernel: 'Sum', inputs: { x: f32([300, 64], 11) }, attrs: { axis: 0, keepDims: false } },
+  { kernel: 'Sum', inputs: { x: f32([4, 130, 3], 12) }, attrs: { axis: [0, 1], keepDims: false } },
   { kernel: 'Mean', inputs: { x: f32([2, 5, 3, 4], 7) }, attrs: { axis: [0, 1, 2], keepDims: true } },
   { kernel: 'Mean', inputs: { x: f32([4, 6], 8) }, attrs: { axis: [0, 1], keepDims: false } },
+  { kernel: 'Mean', inputs: { x: f32([2, 40, 33, 16], 13, 0.5) }, attrs: { axis: [0, 1, 2], keepDims: true } },
+  { kernel: 'Mean', inputs: { x: f32([3, 17, 11, 5], 14) }, attrs: { axis: [0, 1, 2], keepDims: false } },
 ];
 
 describe('broadcasting arithmetic (cpu, wasm) and reductions (cpu)', () => {

@@ -98,7 +98,7 @@ describe('Conv2DBackpropFilter', () => {
     await use('wasm');
     registerFastKernels('wasm');
     const saved = im2colLimit.floats;
-    // 5000: the stride-1 path takes one image per chunk; 500: every case goes through pixel chunks.
+    // Both limits cut the stride-1 path's blocks mid-row and mid-image, and send the others through pixel chunks.
     try {
       for (const limit of [5000, 500]) {
         im2colLimit.floats = limit;

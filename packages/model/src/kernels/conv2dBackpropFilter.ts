@@ -143,10 +143,12 @@ function offsetF32(backend: WasmBackendLike, t: TensorInfo): number {
 }
 
 /**
- * Stride 1: im2col with one memmove per (tap, ci, image). x is padded (channel-major) to [Ci, B, Hp + 1, Wp] and dy
- * to [B, OH, Wp, Co] with zero columns, so the output grid is computed Wp wide: the columns a tap would read across a
- * row end meet zeros of dy, and every run of OH·Wp source floats is contiguous (the extra row keeps the last run
- * inside its own image).
+ * Stride 1: im2col with one memmove per (tap, ci, image, block). x is padded (channel-major) to [Ci, B, Hp + 1, Wp]
+ * and dy to [B, OH, Wp, Co] with zero columns, so the output grid is computed Wp wide: the columns a tap would read
+ * across a row end meet zeros of dy, and every run of OH·Wp source floats is contiguous (the extra row keeps the last
+ * run inside its own image). The B·OH·Wp grid positions are cut into blocks whose im2col fits in the cache
+ * (`im2colBlock`): one GEMM per block, partial products added. One im2col matrix for the whole batch (tens of MB
+ * for FCN's first layers) made the kernel memory-bound at ~2× the forward convolution's time.
  */
 function stride1(backend: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo | undefined {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outHeight: OH, outWidth: OW } = info;
@@ -157,9 +159,10 @@ function stride1(backend: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: 
   if (OH !== Hp - KH + 1 || OW !== Wp - KW + 1 || pt < 0 || pb < 0 || pl < 0 || pr < 0) return undefined;
   const M = KH * KW * Ci;
   const plane = OH * Wp;
-  // One image per chunk at least: when that alone is far over the limit (paper-sized layers), chunk by pixels instead.
-  if (M * plane > 4 * im2colLimit.floats) return undefined;
-  const imgsPerChunk = Math.max(1, Math.min(B, Math.floor(im2colLimit.floats / Math.max(1, M * plane))));
+  const total = B * plane;
+  // Grid positions per block: the block's im2col within the cache budget, but long enough for the GEMM to stay
+  // efficient (and never more than the global im2col limit).
+  const block = Math.max(1, Math.min(total, Math.floor(Math.min(im2colBlock.floats, im2colLimit.floats) / M)));
   const xt = callKernel('Transpose', 'wasm', backend, { x }, { perm: [3, 0, 1, 2] });
   const xcp = callKernel(
     'PadV2',
@@ -177,44 +180,39 @@ function stride1(backend: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: 
     },
   );
   backend.disposeData(xt.dataId);
-  const dyp =
-    OW === Wp
-      ? dy
-      : callKernel(
-          'PadV2',
-          'wasm',
-          backend,
-          { x: dy },
-          {
-            paddings: [
-              [0, 0],
-              [0, 0],
-              [0, Wp - OW],
-              [0, 0],
-            ],
-            constantValue: 0,
-          },
-        );
+  const inPlace = block === total && OW === Wp;
   let result: TensorInfo | undefined;
-  for (let b0 = 0; b0 < B; b0 += imgsPerChunk) {
-    const nb = Math.min(imgsPerChunk, B - b0);
-    const K = nb * plane;
+  for (let q0 = 0; q0 < total; q0 += block) {
+    const K = Math.min(block, total - q0);
     const cols = backend.makeOutput([1, M, K], 'float32');
-    const dyPart = nb === B ? reshaped(dyp, [1, K, Co]) : backend.makeOutput([1, K, Co], 'float32');
+    // dy rows widened to Wp with zero columns, by row copies (the stock PadV2 with Co innermost is slow).
+    const dyPart = inPlace ? reshaped(dy, [1, K, Co]) : backend.makeOutput([1, K, Co], 'float32');
     const heap = heapView(backend, 'float32') as Float32Array;
-    if (dyPart.dataId !== dyp.dataId) {
-      const from = offsetF32(backend, dyp) + b0 * plane * Co;
-      heap.copyWithin(offsetF32(backend, dyPart), from, from + K * Co);
+    if (!inPlace) {
+      const dyOff = offsetF32(backend, dy);
+      const dst0 = offsetF32(backend, dyPart) - q0 * Co;
+      for (let r = Math.floor(q0 / Wp), rEnd = Math.ceil((q0 + K) / Wp); r < rEnd; r++) {
+        // grid row r = b·OH + oy covers positions [r·Wp, r·Wp + Wp): OW values of dy, then zeros.
+        const lo = Math.max(q0, r * Wp);
+        const hi = Math.min(q0 + K, r * Wp + Wp);
+        const valEnd = Math.min(hi, r * Wp + OW);
+        if (valEnd > lo) copyRun(heap, dyOff + (r * OW + lo - r * Wp) * Co, heap, dst0 + lo * Co, (valEnd - lo) * Co);
+        const z = Math.max(lo, valEnd);
+        if (hi > z) heap.fill(0, dst0 + z * Co, dst0 + hi * Co);
+      }
     }
     const cOff = offsetF32(backend, cols);
     const xOff = offsetF32(backend, xcp);
-    for (let kh = 0; kh < KH; kh++) {
-      for (let kw = 0; kw < KW; kw++) {
-        for (let ci = 0; ci < Ci; ci++) {
-          const row = cOff + ((kh * KW + kw) * Ci + ci) * K;
-          for (let bb = 0; bb < nb; bb++) {
-            const src = xOff + ((ci * B + b0 + bb) * (Hp + 1) + kh) * Wp + kw;
-            heap.copyWithin(row + bb * plane, src, src + plane);
+    for (let b = Math.floor(q0 / plane), bEnd = Math.ceil((q0 + K) / plane); b < bEnd; b++) {
+      const lo = Math.max(q0, b * plane);
+      const hi = Math.min(q0 + K, (b + 1) * plane);
+      const skip = lo - b * plane;
+      for (let kh = 0; kh < KH; kh++) {
+        for (let kw = 0; kw < KW; kw++) {
+          for (let ci = 0; ci < Ci; ci++) {
+            const dst = cOff + ((kh * KW + kw) * Ci + ci) * K + (lo - q0);
+            const src = xOff + ((ci * B + b) * (Hp + 1) + kh) * Wp + kw + skip;
+            heap.copyWithin(dst, src, src + (hi - lo));
           }
         }
       }
@@ -227,14 +225,16 @@ function stride1(backend: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: 
       { transposeA: false, transposeB: false },
     );
     backend.disposeData(cols.dataId);
-    if (dyPart.dataId !== dyp.dataId) backend.disposeData(dyPart.dataId);
+    if (!inPlace) backend.disposeData(dyPart.dataId);
     result = addPart(backend, result, part);
   }
   backend.disposeData(xcp.dataId);
-  if (dyp.dataId !== dy.dataId) backend.disposeData(dyp.dataId);
   if (result === undefined) return undefined;
   return { dataId: result.dataId, shape: [...info.filterShape], dtype: 'float32' };
 }
+
+/** im2col block of the stride-1 path (floats, 1 MiB): measured 2^16…2^24, best or equal at 2^18 on this VM. */
+export const im2colBlock = { floats: 1 << 18 };
 
 /** Largest im2col buffer (floats) built at once; bigger problems are split over output rows and accumulated. */
 export const im2colLimit = { floats: 1 << 23 };

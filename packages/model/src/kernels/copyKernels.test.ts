@@ -164,6 +164,27 @@ describe('copy kernels (Slice, StridedSlice, Concat, Tile)', () => {
     expect(ids()).toBe(start);
   });
 
+  test('wasm Cast to the same dtype shares data; real conversions still convert', async () => {
+    await use('wasm');
+    expect(registerFastKernels('wasm')).toContain('Cast');
+    const ids = () => tf.engine().backend.numDataIds();
+    const start = ids();
+    const x = tf.tensor1d([1.5, -2.25, 3]);
+    const same = tf.cast(x, 'float32');
+    expect(ids()).toBe(start + 1); // shared, not copied
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2.25, 3]);
+    const i = tf.cast(same, 'int32');
+    const ints = tf.tensor1d([7, -1], 'int32');
+    const back = tf.cast(ints, 'float32');
+    expect(i.dtype).toBe('int32');
+    expect(Array.from(i.dataSync())).toEqual([1, -2, 3]);
+    expect(back.dtype).toBe('float32');
+    expect(Array.from(back.dataSync())).toEqual([7, -1]);
+    tf.dispose([same, i, ints, back]);
+    expect(ids()).toBe(start);
+  });
+
   test('wasm: string tensors fall back to the stock kernels', async () => {
     await use('wasm');
     registerFastKernels('wasm');

@@ -342,6 +342,21 @@ function identityKernel(fallback: Fallback): KernelConfig {
   return { kernelName: 'Identity', backendName: 'wasm', kernelFunc: kernelFunc as KernelFunc };
 }
 
+/**
+ * wasm Cast to the same dtype shares the data like Identity (the stock kernel copies): every ReLU gradient casts its
+ * float32 `Step` mask to float32. Real conversions go to the stock kernel.
+ */
+function castKernel(fallback: Fallback): KernelConfig {
+  const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { dtype } = args.attrs as unknown as { dtype: DataType };
+    if (x.dtype !== dtype || x.dtype === 'string') return useFallback(fallback, args, 'Cast');
+    (args.backend as WasmBackendLike).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+  return { kernelName: 'Cast', backendName: 'wasm', kernelFunc: kernelFunc as KernelFunc };
+}
+
 /** The copy kernels for one backend; `stock(name)` gives the kernel they replace, for unsupported dtypes. */
 export function makeCopyKernels(backendName: 'wasm' | 'cpu', stock: (name: string) => Fallback): KernelConfig[] {
   return [
@@ -349,6 +364,6 @@ export function makeCopyKernels(backendName: 'wasm' | 'cpu', stock: (name: strin
     stridedSliceKernel(backendName, stock('StridedSlice')),
     concatKernel(backendName, stock('Concat')),
     tileKernel(backendName, stock('Tile')),
-    ...(backendName === 'wasm' ? [identityKernel(stock('Identity'))] : []),
+    ...(backendName === 'wasm' ? [identityKernel(stock('Identity')), castKernel(stock('Cast'))] : []),
   ];
 }

@@ -25,36 +25,37 @@ export function maxPoolGradNhwc(
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
   dx.fill(0);
-  // Channels innermost: every window position is a contiguous run of C values (first strict max per channel).
-  const best = new Float32Array(C);
-  const at = new Int32Array(C);
+  // Channels innermost: every window position is a contiguous run of C values. The window's valid positions are
+  // listed once, then each channel scans them in registers (first strict maximum, as the stock kernels).
+  const offs = new Int32Array(fh * fw);
   for (let b = 0; b < B; b++) {
     for (let oy = 0; oy < OH; oy++) {
       const y0 = oy * sh - pt;
       for (let ox = 0; ox < OW; ox++) {
         const x0 = ox * sw - pl;
-        best.fill(Number.NEGATIVE_INFINITY);
-        at.fill(-1);
+        let n = 0;
         for (let wy = 0; wy < fh; wy++) {
           const iy = y0 + wy * dh;
           if (iy < 0 || iy >= H) continue;
           for (let wx = 0; wx < fw; wx++) {
             const ix = x0 + wx * dw;
             if (ix < 0 || ix >= W) continue;
-            const base = ((b * H + iy) * W + ix) * C;
-            for (let c = 0; c < C; c++) {
-              const v = x[base + c] as number;
-              if (v > (best[c] as number)) {
-                best[c] = v;
-                at[c] = base + c;
-              }
-            }
+            offs[n++] = ((b * H + iy) * W + ix) * C;
           }
         }
         const dyOff = ((b * OH + oy) * OW + ox) * C;
         for (let c = 0; c < C; c++) {
-          const i = at[c] as number;
-          if (i >= 0) dx[i] = (dx[i] as number) + (dy[dyOff + c] as number);
+          let bv = Number.NEGATIVE_INFINITY;
+          let bi = -1;
+          for (let k = 0; k < n; k++) {
+            const i = (offs[k] as number) + c;
+            const v = x[i] as number;
+            if (v > bv) {
+              bv = v;
+              bi = i;
+            }
+          }
+          if (bi >= 0) dx[bi] = (dx[bi] as number) + (dy[dyOff + c] as number);
         }
       }
     }
