@@ -111,25 +111,49 @@ test('aggregate bench', async () => {
     ['random', pool],
   ] as const) {
     const a = createAggregator({ width: W, height: H, channels: C, mode: 'max' });
-    await add(`add ×50 one at a time (max), EdgeBoxes-like windows, ${kind} maps`, `50 × 224²×21 → ${W}×${H}`, () => {
-      a.reset();
-      for (let i = 0; i < 50; i++) a.add(ms[i]!, windows50[i]!);
-    });
-    await add(`addBatch 8 at a time (max), EdgeBoxes-like windows, ${kind} maps`, `50 × 224²×21 → ${W}×${H}`, () => {
-      a.reset();
-      for (let i = 0; i < 50; i += 8) a.addBatch(ms.slice(i, i + 8), windows50.slice(i, i + 8));
-    });
-    await add(`addBatch ×50 (max), EdgeBoxes-like windows, ${kind} maps`, `50 × 224²×21 → ${W}×${H}`, () => {
-      a.reset();
-      a.addBatch(ms, windows50);
-    });
+    await add(
+      `add ×50 one at a time (max), EdgeBoxes-like windows, ${kind} maps`,
+      `50 × 224²×21 → ${W}×${H}`,
+      () => {
+        a.reset();
+        for (let i = 0; i < 50; i++) a.add(ms[i]!, windows50[i]!);
+      },
+      500,
+      9,
+    );
+    await add(
+      `addBatch 8 at a time (max), EdgeBoxes-like windows, ${kind} maps`,
+      `50 × 224²×21 → ${W}×${H}`,
+      () => {
+        a.reset();
+        for (let i = 0; i < 50; i += 8) a.addBatch(ms.slice(i, i + 8), windows50.slice(i, i + 8));
+      },
+      500,
+      9,
+    );
+    await add(
+      `addBatch ×50 (max), EdgeBoxes-like windows, ${kind} maps`,
+      `50 × 224²×21 → ${W}×${H}`,
+      () => {
+        a.reset();
+        a.addBatch(ms, windows50);
+      },
+      500,
+      9,
+    );
   }
   for (const mode of ['sum', 'mean'] as const) {
     const a = createAggregator({ width: W, height: H, channels: C, mode });
-    await add(`addBatch ×50 (${mode}), EdgeBoxes-like windows, realistic maps`, `50 × 224²×21 → ${W}×${H}`, () => {
-      a.reset();
-      a.addBatch(real, windows50);
-    });
+    await add(
+      `addBatch ×50 (${mode}), EdgeBoxes-like windows, realistic maps`,
+      `50 × 224²×21 → ${W}×${H}`,
+      () => {
+        a.reset();
+        a.addBatch(real, windows50);
+      },
+      500,
+      9,
+    );
   }
   for (const mode of ['sum', 'mean'] as const) {
     const a = createAggregator({ width: W, height: H, channels: C, mode });
@@ -140,6 +164,8 @@ test('aggregate bench', async () => {
         a.reset();
         a.addBatch(pool, windows50);
       },
+      500,
+      9,
     );
   }
   await add('addBatch ×50 (max), whole-image windows, random maps (worst case)', `50 × 224²×21 → ${W}×${H}`, () => {

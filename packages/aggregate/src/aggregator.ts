@@ -5,10 +5,12 @@ import {
   createScoreMap,
   ImageError,
   isValidBox,
+  type ResampleArgs,
+  resampleBatch,
   type ScoreMap,
 } from '@deconvnet/image';
 import { applyFallback, type Fallback } from './fallback.js';
-import { pasteInto } from './pasteback.js';
+import { pasteArgs, pasteInto } from './pasteback.js';
 import { softmax } from './softmax.js';
 import { windowRegion } from './window.js';
 
@@ -51,8 +53,9 @@ export interface AggregatorConfig {
 
 /**
  * Canvas bytes per addBatch band by default (48 rows of a 500×21 canvas). Measured on the 2-core EPYC VM (512 KiB L2
- * per core, 32 MiB shared L3): L2-sized bands lose more to re-interpolating each map's first source rows per band
- * (and per-call set-up) than they gain in cache hits; 2–4 MiB bands (L3-resident) were fastest.
+ * per core, 32 MiB shared L3): since each map keeps its two interpolated source rows between bands (resampleBatch),
+ * band heights from 6 rows (L2-sized) to 96 rows (4 MiB) all cost the same within noise — the blend is bound by
+ * reading the two interpolated rows from L2, not by the canvas — and whole-canvas bands are slower.
  */
 export const DEFAULT_BAND_BYTES = 2 * 1024 * 1024;
 
@@ -210,25 +213,14 @@ export function createAggregator(config: AggregatorConfig): Aggregator {
   const addMany = (maps: readonly ScoreMap[], windows: readonly Box[]): void => {
     const { canvas: cv } = live('addBatch');
     const ws = maps.map((m, i) => checked(m, windows[i]!, `maps[${i}]`));
-    if (maps.length === 1) {
-      pasteInto(cv, maps[0]!, ws[0]!, { combine });
-    } else {
-      const regions = ws.map((w) => windowRegion(w, width, height));
-      let top = height;
-      let bottom = 0;
-      for (const r of regions) {
-        if (!r) continue;
-        top = Math.min(top, r.y0);
-        bottom = Math.max(bottom, r.y1);
-      }
-      for (let b0 = top; b0 < bottom; b0 += bandRows) {
-        const rows = { start: b0, end: Math.min(bottom, b0 + bandRows) };
-        for (let i = 0; i < maps.length; i++) {
-          const r = regions[i];
-          if (r && r.y0 < rows.end && r.y1 > rows.start) pasteInto(cv, maps[i]!, ws[i]!, { combine, rows });
-        }
-      }
+    // One resampleBatch: band by band of canvas rows, every map in order within a band; each map's two interpolated
+    // source rows are kept between bands, so small (L2-sized) bands cost no re-interpolation.
+    const calls: ResampleArgs<Float32Array>[] = [];
+    for (let i = 0; i < maps.length; i++) {
+      const region = windowRegion(ws[i]!, width, height);
+      if (region) calls.push(pasteArgs(cv, maps[i]!, ws[i]!, region, combine));
     }
+    resampleBatch(calls, { bandRows });
     for (const w of ws) countCoverage(w);
     count += maps.length;
   };

@@ -5,6 +5,7 @@ import {
   FLOAT32_MAX,
   ImageError,
   isValidBox,
+  type ResampleArgs,
   resample,
   type ScoreMap,
 } from '@deconvnet/image';
@@ -60,8 +61,8 @@ export interface PasteOptions {
   floor?: number;
   /**
    * Write only canvas rows [start, end) (image rows; coverage likewise), bit-identical to those rows of the full
-   * paste. Cache blocking: the aggregator's `addBatch` merges every map of a batch into one band of rows that fits in
-   * L2 before moving to the next, so the canvas streams through memory once per batch, not once per map.
+   * paste, for walking a canvas in bands. (The aggregator's `addBatch` bands with `resampleBatch` of
+   * `@deconvnet/image` instead, which keeps each map's interpolated rows between bands.)
    */
   rows?: { start: number; end: number };
 }
@@ -100,22 +101,7 @@ export function pasteInto(
   }
   // One call of the shared kernel: bilinear resize of the whole map onto the clipped region, merged in place. A
   // canvas from createScoreCanvas (the aggregator's) is merged by the SIMD kernel without copies.
-  resample({
-    src: map.data,
-    srcWidth: map.width,
-    srcHeight: map.height,
-    channels: C,
-    dst: canvas.data,
-    dstWidth: n,
-    dstHeight: y1 - y0,
-    dstStride: W * C,
-    dstOffset: (y0 * W + x0) * C,
-    mapping: pasteMapping(window, map.width, map.height, region),
-    interpolation: 'bilinear',
-    combine: combine === 'sum' ? 'add' : combine,
-    clampNonFinite: true,
-    ...(rows !== undefined ? { rows: { start: r0 - y0, end: r1 - y0 } } : {}),
-  });
+  resample(pasteArgs(canvas, map, window, region, combine, rows !== undefined ? { start: r0, end: r1 } : undefined));
   if (coverage) {
     for (let y = r0; y < r1; y++) {
       const c0 = y * W + x0;
@@ -123,6 +109,39 @@ export function pasteInto(
     }
   }
   return region;
+}
+
+/**
+ * The `resample` call that pastes `map` onto `window` (clipped to `region`, its {@link windowRegion}) of `canvas`,
+ * image rows [rows.start, rows.end) only when given. Shared by {@link pasteInto} and the aggregator's batches
+ * (`resampleBatch`), so both paste bit for bit alike.
+ */
+export function pasteArgs(
+  canvas: ScoreMap,
+  map: ScoreMap,
+  window: Box,
+  region: PixelRegion,
+  combine: Combine,
+  rows?: { start: number; end: number },
+): ResampleArgs<Float32Array> {
+  const W = canvas.width;
+  const { x0, y0, x1, y1 } = region;
+  return {
+    src: map.data,
+    srcWidth: map.width,
+    srcHeight: map.height,
+    channels: map.channels,
+    dst: canvas.data,
+    dstWidth: x1 - x0,
+    dstHeight: y1 - y0,
+    dstStride: W * map.channels,
+    dstOffset: (y0 * W + x0) * map.channels,
+    mapping: pasteMapping(window, map.width, map.height, region),
+    interpolation: 'bilinear',
+    combine: combine === 'sum' ? 'add' : combine,
+    clampNonFinite: true,
+    ...(rows !== undefined ? { rows: { start: rows.start - y0, end: rows.end - y0 } } : {}),
+  };
 }
 
 /**

@@ -29,7 +29,9 @@ export {
   type Interpolation,
   type Mapping,
   type ResampleArgs,
+  type ResampleBatchOptions,
   resample,
+  resampleBatch,
 } from './resample.js';
 export { resizeLabel, resizeRgb, resizeScoreMap } from './resize.js';
 export { createScoreCanvas } from './score-canvas.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type Combine, FLOAT32_MAX, type Mapping, resample } from './resample.js';
+import { type Combine, FLOAT32_MAX, type Mapping, type ResampleArgs, resample, resampleBatch } from './resample.js';
 import { createScoreCanvas } from './score-canvas.js';
 import { simdAvailable } from './simd-kernel.js';
 import { createScoreMap } from './types.js';
@@ -116,6 +116,89 @@ describe('resample into part of a larger buffer, with combine', () => {
       });
     }
   }
+
+  it('resampleBatch equals resample of each call in order, bit for bit, whatever the band height', () => {
+    const r = rng(2024);
+    for (const C of [3, 5, 21]) {
+      for (const target of ['array', 'canvas'] as const) {
+        const W = 29;
+        const H = 23;
+        const init = new Float32Array(W * H * C).map(() => r() * 20 - 10);
+        const make = () => {
+          const d = target === 'canvas' ? createScoreCanvas(W, H, C) : createScoreMap(W, H, C);
+          d.data.set(init);
+          return d;
+        };
+        // Up- and downsampling, edge replication and fill, max / add / set, a non-finite map, partial rows.
+        const specs = Array.from({ length: 7 }, (_, i) => {
+          const sw = 3 + Math.floor(r() * 12);
+          const sh = 3 + Math.floor(r() * 12);
+          const src = new Float32Array(sw * sh * C).map(() => r() * 20 - 10);
+          if (i === 3) {
+            src[5] = Number.POSITIVE_INFINITY;
+            src[7] = Number.NaN;
+            src[9] = -3e38;
+          }
+          const dw = 1 + Math.floor(r() * (W - 1));
+          const dh = 1 + Math.floor(r() * (H - 1));
+          const x0 = Math.floor(r() * (W - dw + 1));
+          const y0 = Math.floor(r() * (H - dh + 1));
+          return {
+            src,
+            srcWidth: sw,
+            srcHeight: sh,
+            channels: C,
+            dstWidth: dw,
+            dstHeight: dh,
+            dstStride: W * C,
+            dstOffset: (y0 * W + x0) * C,
+            mapping: {
+              scaleX: sw / (dw * (0.6 + r())),
+              scaleY: sh / (dh * (0.6 + r())),
+              offsetX: r() - 0.5,
+              offsetY: r() - 0.5,
+            },
+            interpolation: 'bilinear' as const,
+            combine: (['max', 'add', 'max', 'max', 'set', 'add', 'max'] as const)[i],
+            clampNonFinite: i !== 5,
+            ...(i === 2 ? { fill: Array.from({ length: C }, (_, c) => c - 1) } : {}),
+            ...(i === 6 ? { rows: { start: Math.floor(dh / 3), end: dh } } : {}),
+          };
+        });
+        const seq = make();
+        for (const s of specs) resample({ ...s, dst: seq.data });
+        const want = Buffer.from(seq.data.buffer, seq.data.byteOffset, seq.data.byteLength);
+        for (const bandRows of [1, 3, 8, Number.POSITIVE_INFINITY]) {
+          const got = make();
+          resampleBatch(
+            specs.map((s): ResampleArgs<Float32Array> => ({ ...s, dst: got.data })),
+            { bandRows },
+          );
+          expect(Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength)).toEqual(want);
+        }
+      }
+    }
+    const a = createScoreMap(4, 4, 5);
+    const b = createScoreMap(4, 4, 5);
+    const call = {
+      src: new Float32Array(4 * 4 * 5),
+      srcWidth: 4,
+      srcHeight: 4,
+      channels: 5,
+      dstWidth: 4,
+      dstHeight: 4,
+      mapping: { scaleX: 1, scaleY: 1, offsetX: 0, offsetY: 0 },
+      interpolation: 'bilinear' as const,
+    };
+    expect(() =>
+      resampleBatch([
+        { ...call, dst: a.data },
+        { ...call, dst: b.data },
+      ]),
+    ).toThrow(/same dst/);
+    expect(() => resampleBatch([{ ...call, dst: a.data }], { bandRows: 0 })).toThrow(/bandRows/);
+    expect(() => resampleBatch([{ ...call, dst: a.data, dstOffset: 5 }])).toThrow(/overruns/);
+  });
 
   it('rows [start, end): bands of a resample reassemble the full call bit for bit, other rows untouched', () => {
     const r = rng(99);

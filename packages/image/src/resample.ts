@@ -221,7 +221,7 @@ export function resample<T extends Num>(a: ResampleArgs<T>): T {
     lerpRowInto(srcRow, out, x0, x1, wx, dw, C);
   };
   // Separable: interpolate the two source rows along x (cached across output rows), then blend along y.
-  forEachOutputRow(yt, r0, r1, bufA, bufB, false, lerpRow, (oy, rowA, rowB, t) => {
+  forEachOutputRow(yt, r0, r1, bufA, bufB, lerpRow, (oy, rowA, rowB, t) => {
     const o = offset + oy * stride;
     if (merged) {
       blendRowF32(rowA, rowB, t, merged, 0, rowLen);
@@ -245,7 +245,218 @@ function emitRow(row: Float32Array, dst: Num, o: number, n: number, combine: Com
   }
 }
 
-/** Scratch layout of one SIMD call (byte addresses, 16-aligned), after the kernel's reserved canvas bytes. */
+/** Scratch bytes of one batch chunk's per-call buffers (taps, two rows): bounds the kernel memory a batch grows. */
+const BATCH_SCRATCH = 16 * 1024 * 1024;
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/**
+ * One resample call on the SIMD kernel, walkable in pieces: {@link SimdWalk.step} produces output rows up to a given
+ * one, keeping the two x-interpolated source rows (A, B in kernel memory) between steps, so a band-by-band walk of many
+ * calls (resampleBatch) interpolates every source row once, exactly as one whole call would.
+ */
+class SimdWalk {
+  readonly a: ResampleArgs<Float32Array>;
+  readonly r0: number;
+  readonly r1: number;
+  /** Destination row (of the dst image, at this stride) of output row 0. */
+  readonly dstRow0: number;
+  next: number;
+  private readonly yt: Taps;
+  private readonly xt: Taps;
+  private readonly fill: ArrayLike<number>;
+  private readonly fillTame: boolean;
+  private readonly rowLen: number;
+  private readonly mode: number;
+  private X0 = 0;
+  private X1 = 0;
+  private WX = 0;
+  // Row buffers: bufA holds source row cachedA, bufB cachedB (the addresses swap as the walk moves down). tameA/B:
+  // whether that buffer holds only values of magnitude < 2^126 (then the kernel skips its non-finite repair); they
+  // swap with the buffers.
+  private bufA = 0;
+  private bufB = 0;
+  private cachedA = -2;
+  private cachedB = -2;
+  private tameA = false;
+  private tameB = false;
+
+  constructor(
+    a: ResampleArgs<Float32Array>,
+    readonly stride: number,
+    readonly offset: number,
+    combine: Combine,
+    r0: number,
+    r1: number,
+  ) {
+    const { srcWidth: sw, srcHeight: sh, channels: C, dstWidth: dw, dstHeight: dh, mapping: m } = a;
+    this.a = a;
+    this.r0 = r0;
+    this.r1 = r1;
+    this.next = r0;
+    this.dstRow0 = Math.floor(offset / stride);
+    const clampEdges = a.fill === undefined;
+    this.fill = a.fill ?? new Float32Array(C);
+    let fillTame = true;
+    for (let c = 0; c < C; c++) if (!(Math.abs(this.fill[c]!) < TAME)) fillTame = false;
+    this.fillTame = fillTame;
+    this.mode = combine === 'set' ? 0 : combine === 'max' ? 1 : 2;
+    this.xt = bilinearTaps(dw, sw, m.scaleX, m.offsetX, clampEdges);
+    this.yt = bilinearTaps(dh, sh, m.scaleY, m.offsetY, clampEdges, r0, r1);
+    this.rowLen = dw * C;
+  }
+
+  /** Bytes of kernel scratch this walk owns (taps and its two rows). */
+  get scratchBytes(): number {
+    return 3 * align16(this.a.dstWidth * 4) + 2 * align16(this.rowLen * 4);
+  }
+
+  /** Bytes of the shared source row (the source row plus one fill pixel). */
+  get rowBytes(): number {
+    return align16((this.a.srcWidth + 1) * this.a.channels * 4);
+  }
+
+  /** Places the walk's buffers at `base` (kernel memory already large enough) and writes its x taps. */
+  place(kernel: SimdKernel, base: number, ROW: number): void {
+    const { srcWidth: sw, channels: C, dstWidth: dw } = this.a;
+    this.X0 = base;
+    this.X1 = this.X0 + align16(dw * 4);
+    this.WX = this.X1 + align16(dw * 4);
+    this.bufA = this.WX + align16(dw * 4);
+    this.bufB = this.bufA + align16(this.rowLen * 4);
+    const i32 = kernel.i32();
+    const { i0, i1 } = this.xt;
+    for (let ox = 0; ox < dw; ox++) {
+      i32[this.X0 / 4 + ox] = ROW + (i0[ox]! < 0 ? sw : i0[ox]!) * C * 4;
+      i32[this.X1 / 4 + ox] = ROW + (i1[ox]! < 0 ? sw : i1[ox]!) * C * 4;
+    }
+    kernel.f32().set(this.xt.w1, this.WX / 4);
+  }
+
+  /** x-interpolates source row sy (−1: outside, all fill) into the buffer at `out`. */
+  private lerp(kernel: SimdKernel, ROW: number, sy: number, out: number): void {
+    const { src, srcWidth: sw, channels: C, dstWidth: dw } = this.a;
+    const k = kernel.exports;
+    const f32 = kernel.f32();
+    const fill = this.fill;
+    let tame = this.fillTame;
+    if (sy < 0) {
+      for (let o = out / 4; o < out / 4 + this.rowLen; o += C) for (let c = 0; c < C; c++) f32[o + c] = fill[c]!;
+    } else {
+      f32.set(src.subarray(sy * sw * C, (sy + 1) * sw * C), ROW / 4);
+      // The fill pixel after the row (outside taps point at it); calls of a batch share the row buffer.
+      for (let c = 0; c < C; c++) f32[ROW / 4 + sw * C + c] = fill[c]!;
+      // A tame row (every |v| < 2^126, so no NaN or ±Infinity) needs no clamping either.
+      tame = k.tameRow(ROW, (sw + 1) * C) === 1;
+      if (this.a.clampNonFinite === true && !tame) k.clampRow(ROW, sw * C);
+      k.lerpRow(this.X0, this.X1, this.WX, out, dw, C, tame ? 0 : 1);
+    }
+    if (out === this.bufA) this.tameA = tame;
+    else this.tameB = tame;
+  }
+
+  /**
+   * Output rows [next, until) (clipped to the walk's rows). `dstBase` ≥ 0: dst is kernel memory at that byte address;
+   * −1: rows are blended at OUT and copied to the caller's array.
+   */
+  step(kernel: SimdKernel, ROW: number, OUT: number, dstBase: number, until: number): void {
+    const end = Math.min(until, this.r1);
+    const { yt, rowLen, mode, offset, stride } = this;
+    const k = kernel.exports;
+    const dst = this.a.dst;
+    // forEachOutputRow, resumable: the cache (cachedA/B in bufA/B) carries over from the previous step.
+    for (let oy = this.next; oy < end; oy++) {
+      const y0 = yt.i0[oy]!;
+      const y1 = yt.i1[oy]!;
+      const t = yt.w1[oy]!;
+      if (y0 !== this.cachedA) {
+        if (y0 === this.cachedB) {
+          const tmp = this.bufA;
+          this.bufA = this.bufB;
+          this.bufB = tmp;
+          const tame = this.tameA;
+          this.tameA = this.tameB;
+          this.tameB = tame;
+          this.cachedA = y0;
+          this.cachedB = -2;
+        } else {
+          this.lerp(kernel, ROW, y0, this.bufA);
+          this.cachedA = y0;
+        }
+      }
+      if (y1 !== this.cachedB && t !== 0) {
+        this.lerp(kernel, ROW, y1, this.bufB);
+        this.cachedB = y1;
+      }
+      const check = this.tameA && (t === 0 || this.tameB) ? 0 : 1;
+      const o = offset + oy * stride;
+      if (dstBase >= 0) {
+        const t2 = oy + 1 < end ? yt.w1[oy + 1]! : 0;
+        if (check === 0 && t !== 0 && t2 !== 0 && yt.i0[oy + 1] === y0 && yt.i1[oy + 1] === y1) {
+          // The next output row blends the same two source rows (upsampling): both in one pass over them.
+          k.blendRow2(this.bufA, this.bufB, t, dstBase + o * 4, t2, dstBase + (o + stride) * 4, rowLen, mode);
+          oy++;
+        } else k.blendRow(this.bufA, this.bufB, t, dstBase + o * 4, rowLen, mode, check);
+      } else {
+        const f32 = kernel.f32();
+        if (mode !== 0) f32.set(dst.subarray(o, o + rowLen), OUT / 4);
+        k.blendRow(this.bufA, this.bufB, t, OUT, rowLen, mode, check);
+        dst.set(f32.subarray(OUT / 4, OUT / 4 + rowLen), o);
+      }
+    }
+    if (end > this.next) this.next = end;
+  }
+}
+
+/**
+ * Runs walks on one kernel: rows band by band of `bandRows` destination rows (every walk, in order, within a band),
+ * or each walk whole when bandRows is Infinity. Walks are placed in chunks of at most BATCH_SCRATCH scratch bytes.
+ */
+function runWalks(walks: SimdWalk[], kernel: SimdKernel, dstBase: number, bandRows: number): void {
+  if (walks.length === 0) return;
+  let rowBytes = 0;
+  let outBytes = 0;
+  for (const w of walks) {
+    rowBytes = Math.max(rowBytes, w.rowBytes);
+    outBytes = Math.max(outBytes, align16(w.a.dstWidth * w.a.channels * 4));
+  }
+  const ROW = align16(kernel.reserved);
+  const OUT = ROW + rowBytes;
+  const first = OUT + (dstBase < 0 ? outBytes : 0);
+  for (let c0 = 0; c0 < walks.length; ) {
+    let c1 = c0;
+    let bytes = 0;
+    while (c1 < walks.length && (c1 === c0 || bytes + walks[c1]!.scratchBytes <= BATCH_SCRATCH))
+      bytes += walks[c1++]!.scratchBytes;
+    // dstBase (a view's byteOffset) was read before ensure(): growing detaches the caller's views.
+    kernel.ensure(first + bytes);
+    let base = first;
+    for (let i = c0; i < c1; i++) {
+      walks[i]!.place(kernel, base, ROW);
+      base += walks[i]!.scratchBytes;
+    }
+    if (!Number.isFinite(bandRows)) {
+      for (let i = c0; i < c1; i++) walks[i]!.step(kernel, ROW, OUT, dstBase, walks[i]!.r1);
+    } else {
+      let top = Number.POSITIVE_INFINITY;
+      let bottom = Number.NEGATIVE_INFINITY;
+      for (let i = c0; i < c1; i++) {
+        const w = walks[i]!;
+        top = Math.min(top, w.dstRow0 + w.r0);
+        bottom = Math.max(bottom, w.dstRow0 + w.r1);
+      }
+      for (let b0 = top; b0 < bottom; b0 += bandRows) {
+        const b1 = b0 + bandRows;
+        for (let i = c0; i < c1; i++) {
+          const w = walks[i]!;
+          if (w.dstRow0 + w.next < b1 && w.next < w.r1) w.step(kernel, ROW, OUT, dstBase, b1 - w.dstRow0);
+        }
+      }
+    }
+    c0 = c1;
+  }
+}
+
 function bilinearSimd(
   a: ResampleArgs<Float32Array>,
   kernel: SimdKernel,
@@ -256,83 +467,98 @@ function bilinearSimd(
   r0: number,
   r1: number,
 ): void {
-  const { src, srcWidth: sw, srcHeight: sh, channels: C, dst, dstWidth: dw, dstHeight: dh, mapping: m } = a;
-  const clampEdges = a.fill === undefined;
-  const fill = a.fill ?? new Float32Array(C);
-  const clamp = a.clampNonFinite === true;
-  const mode = combine === 'set' ? 0 : combine === 'max' ? 1 : 2;
-  const xt = bilinearTaps(dw, sw, m.scaleX, m.offsetX, clampEdges);
-  const yt = bilinearTaps(dh, sh, m.scaleY, m.offsetY, clampEdges, r0, r1);
-  const al = (n: number) => (n + 15) & ~15;
-  const rowLen = dw * C;
-  const X0 = al(kernel.reserved);
-  const X1 = X0 + al(dw * 4);
-  const WX = X1 + al(dw * 4);
-  const ROW = WX + al(dw * 4);
-  const A = ROW + al((sw + 1) * C * 4);
-  const B = A + al(rowLen * 4);
-  const OUT = B + al(rowLen * 4);
-  // dstBase (a view's byteOffset) is read before ensure(): growing detaches the caller's views.
-  kernel.ensure(OUT + (dstBase < 0 ? al(rowLen * 4) : 0));
-  const f32 = kernel.f32();
-  const i32 = kernel.i32();
-  for (let ox = 0; ox < dw; ox++) {
-    i32[X0 / 4 + ox] = ROW + (xt.i0[ox]! < 0 ? sw : xt.i0[ox]!) * C * 4;
-    i32[X1 / 4 + ox] = ROW + (xt.i1[ox]! < 0 ? sw : xt.i1[ox]!) * C * 4;
-  }
-  f32.set(xt.w1, WX / 4);
-  let fillTame = true;
-  for (let c = 0; c < C; c++) {
-    f32[ROW / 4 + sw * C + c] = fill[c]!;
-    if (!(Math.abs(fill[c]!) < TAME)) fillTame = false;
-  }
-  const k = kernel.exports;
-  // Whether the row buffer at A / B holds only values of magnitude < 2^126 (then the kernel skips its non-finite
-  // repair: nothing can overflow). Kept per buffer address: forEachOutputRow swaps the two buffers.
-  let tameA = false;
-  let tameB = false;
-  const lerpRow = (sy: number, out: number) => {
-    let tame = fillTame;
-    if (sy < 0) {
-      for (let o = out / 4; o < out / 4 + rowLen; o += C) for (let c = 0; c < C; c++) f32[o + c] = fill[c]!;
-    } else {
-      f32.set(src.subarray(sy * sw * C, (sy + 1) * sw * C), ROW / 4);
-      // A tame row (every |v| < 2^126, so no NaN or ±Infinity) needs no clamping either.
-      tame = k.tameRow(ROW, (sw + 1) * C) === 1;
-      if (clamp && !tame) k.clampRow(ROW, sw * C);
-      k.lerpRow(X0, X1, WX, out, dw, C, tame ? 0 : 1);
-    }
-    if (out === A) tameA = tame;
-    else tameB = tame;
-  };
-  forEachOutputRow(yt, r0, r1, A, B, true, lerpRow, (oy, rowA, rowB, t) => {
-    const o = offset + oy * stride;
-    const check = (rowA === A ? tameA : tameB) && (t === 0 || (rowB === A ? tameA : tameB)) ? 0 : 1;
-    if (dstBase >= 0) {
-      k.blendRow(rowA, rowB, t, dstBase + o * 4, rowLen, mode, check);
-    } else {
-      if (mode !== 0) f32.set(dst.subarray(o, o + rowLen), OUT / 4);
-      k.blendRow(rowA, rowB, t, OUT, rowLen, mode, check);
-      dst.set(f32.subarray(OUT / 4, OUT / 4 + rowLen), o);
-    }
-  });
+  runWalks([new SimdWalk(a, stride, offset, combine, r0, r1)], kernel, dstBase, Number.POSITIVE_INFINITY);
+}
+
+export interface ResampleBatchOptions {
+  /**
+   * Destination rows per band (cache blocking): every call of the batch is merged into one band of rows before the
+   * next band, so the destination streams through the caches once per batch instead of once per call. Default 8.
+   * Results do not depend on it.
+   */
+  bandRows?: number;
 }
 
 /**
- * Walks output rows [r0, r1) of a separable bilinear pass, keeping the two x-interpolated source rows it needs in `a`
- * and `b` (Float32Arrays or kernel addresses) and re-interpolating only when the source row changes — upsampling
- * reads each source row for several output rows. With `skipZeroWeight`, the second row is not produced when its
- * weight is 0 (the blend must then ignore it).
+ * `resample` of every call in `calls`, in order, with the same result bit for bit (each destination value still merges
+ * the calls in order), but walked band by band of destination rows: for merging many maps into one canvas (paste-back
+ * of proposals). All calls must write the same `dst` with the same row stride (a row of the destination image); a
+ * call's rows are those of its output starting at destination row ⌊dstOffset / dstStride⌋. Every call is checked
+ * before anything is written. On the SIMD kernel each call keeps its two interpolated rows between bands, so no source
+ * row is interpolated twice; elsewhere the calls run band by band through `rows`.
  */
-function forEachOutputRow<T>(
+export function resampleBatch(calls: readonly ResampleArgs<Float32Array>[], options: ResampleBatchOptions = {}): void {
+  const bandRows = options.bandRows ?? 8;
+  if (!(Number.isInteger(bandRows) && bandRows > 0) && bandRows !== Number.POSITIVE_INFINITY)
+    throw new RangeError(`resampleBatch: bandRows must be a positive integer, got ${bandRows}`);
+  if (calls.length === 0) return;
+  const dst = calls[0]!.dst;
+  const geom = calls.map((a) => {
+    if (a.dst !== dst) throw new RangeError('resampleBatch: every call must write the same dst array');
+    const C = a.channels;
+    const stride = a.dstStride ?? a.dstWidth * C;
+    const offset = a.dstOffset ?? 0;
+    checkArgs(a, C, stride, offset);
+    return { stride, offset };
+  });
+  const stride0 = geom[0]!.stride;
+  const sameStride = geom.every((g) => g.stride === stride0);
+  const simd =
+    dst instanceof Float32Array && sameStride && calls.every((a) => a.interpolation === 'bilinear' && a.channels >= 4);
+  const owner = simd ? SimdKernel.owner(dst.buffer) : undefined;
+  const kernel = simd ? (owner ?? sharedKernel()) : null;
+  if (kernel) {
+    const dstBase = owner ? dst.byteOffset : -1;
+    const walks: SimdWalk[] = [];
+    for (let i = 0; i < calls.length; i++) {
+      const a = calls[i]!;
+      const r0 = a.rows?.start ?? 0;
+      const r1 = a.rows?.end ?? a.dstHeight;
+      if (a.dstWidth <= 0 || r0 >= r1) continue;
+      walks.push(new SimdWalk(a, geom[i]!.stride, geom[i]!.offset, a.combine ?? 'set', r0, r1));
+    }
+    runWalks(walks, kernel, dstBase, bandRows);
+    return;
+  }
+  // Elsewhere: the same band walk through `rows` (each band recomputes the rows it needs).
+  if (!sameStride || !Number.isFinite(bandRows)) {
+    for (const a of calls) resample(a);
+    return;
+  }
+  const spans = calls.map((a, i) => {
+    const row0 = Math.floor(geom[i]!.offset / stride0);
+    return { row0, r0: a.rows?.start ?? 0, r1: a.rows?.end ?? a.dstHeight };
+  });
+  let top = Number.POSITIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (const s of spans) {
+    if (s.r0 >= s.r1 || calls[spans.indexOf(s)]!.dstWidth <= 0) continue;
+    top = Math.min(top, s.row0 + s.r0);
+    bottom = Math.max(bottom, s.row0 + s.r1);
+  }
+  for (let b0 = top; b0 < bottom; b0 += bandRows) {
+    for (let i = 0; i < calls.length; i++) {
+      const s = spans[i]!;
+      const start = Math.max(s.r0, b0 - s.row0);
+      const end = Math.min(s.r1, b0 + bandRows - s.row0);
+      if (start < end) resample({ ...calls[i]!, rows: { start, end } });
+    }
+  }
+}
+
+/**
+ * Walks output rows [r0, r1) of the JS separable bilinear pass, keeping the two x-interpolated source rows it needs
+ * in `a` and `b` and re-interpolating only when the source row changes — upsampling reads each source row for several
+ * output rows. (SimdWalk.step is the same walk, resumable, and skips the second row when its weight is 0.)
+ */
+function forEachOutputRow(
   yt: Taps,
   r0: number,
   r1: number,
-  a: T,
-  b: T,
-  skipZeroWeight: boolean,
-  lerpRow: (sy: number, buf: T) => void,
-  blend: (oy: number, a: T, b: T, t: number) => void,
+  a: Float32Array,
+  b: Float32Array,
+  lerpRow: (sy: number, buf: Float32Array) => void,
+  blend: (oy: number, a: Float32Array, b: Float32Array, t: number) => void,
 ): void {
   let cachedA = -2;
   let cachedB = -2;
@@ -352,7 +578,7 @@ function forEachOutputRow<T>(
         cachedA = y0;
       }
     }
-    if (y1 !== cachedB && !(skipZeroWeight && t === 0)) {
+    if (y1 !== cachedB) {
       lerpRow(y1, b);
       cachedB = y1;
     }

@@ -19,6 +19,7 @@ interface Exports {
   clampRow(p: number, len: number): void;
   tameRow(p: number, len: number): number;
   blendRow(a: number, b: number, t: number, dst: number, len: number, mode: number, check: number): void;
+  blendRow2(a: number, b: number, t: number, dst: number, t2: number, dst2: number, len: number, mode: number): void;
 }
 
 let compiled: WasmModule | null | undefined;
