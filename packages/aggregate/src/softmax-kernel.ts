@@ -1,3 +1,4 @@
+import { compileWasm, ensureWasmMemory, instantiateWasm, type WasmMemory } from '@deconvnet/image';
 import { SOFTMAX_WASM_BASE64 } from './wasm/softmaxbytes.js';
 
 /**
@@ -6,16 +7,6 @@ import { SOFTMAX_WASM_BASE64 } from './wasm/softmaxbytes.js';
  * WebAssembly SIMD is unavailable `softmaxPixels` returns false and callers run their JS loops (same results).
  */
 
-// Minimal typings: the repo's lib (ES2022 + @types/node 20) has no WebAssembly declarations.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
 interface Exports {
   memory: WasmMemory;
   softmax(
@@ -36,26 +27,11 @@ interface Exports {
 let instance: Exports | null | undefined;
 
 function kernel(): Exports | null {
-  if (instance !== undefined) return instance;
-  instance = null;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  try {
-    if (api && typeof atob === 'function') {
-      const bin = atob(SOFTMAX_WASM_BASE64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      // Synchronous compile: the module is ~1 KB, under every browser's main-thread limit.
-      if (api.validate(bytes)) instance = new api.Instance(new api.Module(bytes)).exports as Exports;
-    }
-  } catch {
-    instance = null;
+  if (instance === undefined) {
+    const mod = compileWasm(SOFTMAX_WASM_BASE64);
+    instance = mod ? instantiateWasm<Exports>(mod) : null;
   }
   return instance;
-}
-
-function ensure(k: Exports, bytes: number): void {
-  const have = k.memory.buffer.byteLength;
-  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
 }
 
 /** Pixels per kernel call: inputs and outputs of one chunk stay in L2 (and the memory stays small). */
@@ -92,7 +68,7 @@ export function softmaxPixels(args: SoftmaxPixelsArgs): boolean {
   const OUT = B + (kind === 'product' ? al(chunk * C * 4) : 0);
   const L = OUT + al(chunk * C * (out64 ? 8 : 4));
   const LIST = L + al((C + 2) * 8);
-  ensure(k, LIST + chunk * 4);
+  ensureWasmMemory(k.memory, LIST + chunk * 4);
   const buf = k.memory.buffer;
   const f32 = new Float32Array(buf);
   const f64 = new Float64Array(buf);
@@ -123,7 +99,7 @@ export function kernelExp(xs: Float64Array): Float64Array | null {
   const k = kernel();
   if (!k) return null;
   const n = xs.length + (xs.length & 1);
-  ensure(k, n * 16);
+  ensureWasmMemory(k.memory, n * 16);
   const f64 = new Float64Array(k.memory.buffer);
   f64.fill(0, 0, 2 * n);
   f64.set(xs, 0);

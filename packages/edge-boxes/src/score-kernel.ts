@@ -1,21 +1,9 @@
+import { compileWasm, ensureWasmMemory, instantiateWasm, type WasmMemory, type WasmModule } from '@deconvnet/image';
 import type { EdgeGroups } from './cluster.js';
 import type { GridShape } from './grid.js';
 import type { BoxIndex } from './integral.js';
 import type { ScoringTables } from './score.js';
 import { SCORE_WASM_BASE64 } from './wasm/scorebytes.js';
-
-// Minimal typings: the repo's lib (ES2022 + @types/node 20) has no WebAssembly declarations.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-type WasmModule = object;
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule) => { exports: unknown };
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 interface Exports {
   memory: WasmMemory;
@@ -38,24 +26,9 @@ interface Exports {
   scoreGrid(shapes: number, nShapes: number, ratio: number, out: number): number;
 }
 
-let compiled: WasmModule | null | undefined;
-
-/** The compiled wasm/score.wat, or null where WebAssembly is unavailable. Compiled once per realm. */
+/** The compiled wasm/score.wat, or null where WebAssembly is unavailable. */
 function kernelModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (wasmApi && typeof atob === 'function') {
-      const bin = atob(SCORE_WASM_BASE64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      // Synchronous compile: the module is ~2 KB, under every browser's main-thread limit.
-      if (wasmApi.validate(bytes)) compiled = new wasmApi.Module(bytes);
-    }
-  } catch {
-    compiled = null;
-  }
-  return compiled;
+  return compileWasm(SCORE_WASM_BASE64);
 }
 
 /** Whether the WebAssembly scoring kernel can run here (else the JS scorer runs; the results are identical). */
@@ -140,9 +113,8 @@ export function createScoreKernel(
   if (end > 2 ** 31) return null;
   let ex: Exports;
   try {
-    ex = new wasmApi!.Instance(mod).exports as unknown as Exports;
-    const have = ex.memory.buffer.byteLength;
-    if (end > have) ex.memory.grow(Math.ceil((end - have) / 65536));
+    ex = instantiateWasm<Exports>(mod);
+    ensureWasmMemory(ex.memory, end);
   } catch {
     return null; // memory refused: the JS scorer needs less
   }

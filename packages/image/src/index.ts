@@ -51,3 +51,4 @@ export {
   type ScoreMap,
   VOID,
 } from './types.js';
+export { compileWasm, ensureWasmMemory, instantiateWasm, type WasmMemory, type WasmModule } from './wasm-module.js';

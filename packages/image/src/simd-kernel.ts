@@ -1,17 +1,5 @@
 import { RESAMPLE_WASM_BASE64 } from './wasm/resamplebytes.js';
-
-// Minimal typings: the repo's lib (ES2022 + @types/node 20) has no WebAssembly declarations.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-type WasmModule = object;
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule) => { exports: unknown };
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+import { compileWasm, ensureWasmMemory, instantiateWasm, type WasmMemory, type WasmModule } from './wasm-module.js';
 
 interface Exports {
   memory: WasmMemory;
@@ -22,24 +10,9 @@ interface Exports {
   blendRow2(a: number, b: number, t: number, dst: number, t2: number, dst2: number, len: number, mode: number): void;
 }
 
-let compiled: WasmModule | null | undefined;
-
-/** The compiled resample.wat, or null where WebAssembly (with SIMD) is unavailable. Compiled once per realm. */
+/** The compiled resample.wat, or null where WebAssembly (with SIMD) is unavailable. */
 function kernelModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (wasmApi && typeof atob === 'function') {
-      const bin = atob(RESAMPLE_WASM_BASE64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      // Synchronous compile: the module is < 1 KB, under every browser's main-thread limit.
-      if (wasmApi.validate(bytes)) compiled = new wasmApi.Module(bytes);
-    }
-  } catch {
-    compiled = null;
-  }
-  return compiled;
+  return compileWasm(RESAMPLE_WASM_BASE64);
 }
 
 /** Whether the WebAssembly SIMD resample kernel can run here (else the plain JS kernel runs, same results ±1 ulp). */
@@ -62,7 +35,7 @@ export class SimdKernel {
   private i32View: Int32Array;
 
   constructor(reserved: number, module: WasmModule) {
-    this.exports = new wasmApi!.Instance(module).exports as unknown as Exports;
+    this.exports = instantiateWasm<Exports>(module);
     this.reserved = reserved;
     this.ensure(reserved + 65536);
     this.f32View = new Float32Array(this.exports.memory.buffer);
@@ -75,10 +48,8 @@ export class SimdKernel {
   }
 
   ensure(bytes: number): void {
-    const mem = this.exports.memory;
-    const have = mem.buffer.byteLength;
-    if (bytes > have) mem.grow(Math.ceil((bytes - have) / 65536));
-    owners.set(mem.buffer, this);
+    ensureWasmMemory(this.exports.memory, bytes);
+    owners.set(this.exports.memory.buffer, this);
   }
 
   get buffer(): ArrayBuffer {
