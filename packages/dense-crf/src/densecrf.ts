@@ -20,8 +20,9 @@ export interface PairwiseEnergyOptions extends LatticeOptions {
 
 export interface DenseCrfOptions {
   /**
-   * Reproduce Eigen's float32 `exp` bit for bit (slower softmax). Default false: a double-precision exp rounded to
-   * float32, which differs from the reference by about one float ulp per exponential.
+   * Reproduce the reference's softmax bit for bit: libm `expf` on the L mod 4 labels that Eigen leaves out of its
+   * packets, and its subnormal exps (slow on x86). Default false: Eigen's packet `exp` (emulated bit for bit) on every
+   * label, exps below 2^−100 flushed to 0 — within ~1e−7 of the reference's marginals.
    */
   exactExp?: boolean;
   /**

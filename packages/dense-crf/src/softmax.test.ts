@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eigenExpf, eigenSum, expAndNormalize, fastExp } from './softmax.js';
+import { eigenExpf, eigenSum, expAndNormalize, FLUSH } from './softmax.js';
 
 const f32 = Math.fround;
 
@@ -21,15 +21,19 @@ describe('exp implementations', () => {
     expect(eigenExpf(0)).toBe(1);
   });
 
-  it('fastExp has relative error < 1e−12 on [−100, 0] and underflows to 0 below −104', () => {
-    let worst = 0;
-    for (let k = 0; k <= 50000; k++) {
-      const x = -100 * (k / 50000) ** 2;
-      worst = Math.max(worst, Math.abs(fastExp(x) / Math.exp(x) - 1));
+  it('eigenExpf: clamps at ±88.723 as Eigen does, exact powers of two at x = k·ln2', () => {
+    // Eigen clamps the argument instead of underflowing: exp(−200) = exp(−88.723) ≈ 2.9e−39 (a subnormal), not 0.
+    expect(eigenExpf(-200)).toBe(eigenExpf(f32(-88.723)));
+    expect(eigenExpf(-Infinity)).toBe(eigenExpf(f32(-88.723)));
+    expect(eigenExpf(-200)).toBeGreaterThan(2.9e-39);
+    expect(eigenExpf(-200)).toBeLessThan(3e-39);
+    expect(eigenExpf(Infinity)).toBe(Infinity);
+    // Near the subnormal range (m = −127, −128) the result still tracks exp within 2 ulps of the subnormal grid.
+    for (const x of [-86, -87, -87.5, -88, -88.5]) {
+      const e = eigenExpf(f32(x));
+      expect(Math.abs(e - Math.exp(f32(x)))).toBeLessThanOrEqual(2 * 2 ** -149 + 2 ** -23 * Math.exp(f32(x)));
     }
-    expect(worst).toBeLessThan(1e-12);
-    expect(fastExp(-200)).toBe(0);
-    expect(fastExp(0)).toBe(1);
+    for (const k of [-20, -5, -1]) expect(eigenExpf(f32(k * Math.LN2))).toBeCloseTo(2 ** k, 12);
   });
 });
 
@@ -60,6 +64,45 @@ describe('eigenSum follows Eigen’s vectorised reduction order', () => {
 });
 
 describe('expAndNormalize', () => {
+  it('fast mode = Eigen’s packet exp on every label; exact mode differs only in the L mod 4 tail (libm exp)', () => {
+    const L = 7; // one packet + 3 tail labels
+    const logits = Float32Array.from({ length: L * 40 }, (_, i) => Math.cos(i * 0.37) * 25);
+    const fast = new Float32Array(logits.length);
+    const exact = new Float32Array(logits.length);
+    expAndNormalize(logits, fast, L, new Float32Array(L), false);
+    expAndNormalize(logits, exact, L, new Float32Array(L), true);
+    let tailDiffers = 0;
+    for (let p = 0; p < 40; p++) {
+      let mx = -Infinity;
+      for (let l = 0; l < L; l++) mx = Math.max(mx, logits[p * L + l] as number);
+      const e = Array.from({ length: L }, (_, l) => eigenExpf(f32((logits[p * L + l] as number) - mx)));
+      const s = eigenSum(Float32Array.from(e), L);
+      for (let l = 0; l < L; l++) expect(fast[p * L + l]).toBe(f32((e[l] as number) / s));
+      for (let l = 4; l < L; l++) if (fast[p * L + l] !== exact[p * L + l]) tailDiffers++;
+      for (let l = 0; l < L; l++)
+        expect(Math.abs((fast[p * L + l] as number) - (exact[p * L + l] as number))).toBeLessThan(1e-6);
+    }
+    expect(tailDiffers).toBeGreaterThan(0); // the two modes are really different on the tail
+  });
+
+  it('fast mode flushes exps below 2^−100 to 0; exact mode keeps Eigen’s clamped subnormal', () => {
+    const L = 8; // no tail: exact mode uses Eigen's packet exp on all labels
+    const logits = new Float32Array([0, -60, -69, -70, -200, -1, -2, -3]);
+    const fast = new Float32Array(L);
+    const exact = new Float32Array(L);
+    expAndNormalize(logits, fast, L, new Float32Array(L), false);
+    expAndNormalize(logits, exact, L, new Float32Array(L), true);
+    expect(FLUSH).toBe(2 ** -100);
+    // e^−60 ≈ 8.8e−27 > 2^−100 ≈ 7.9e−31: kept
+    expect(Math.abs((fast[1] as number) / (fast[0] as number) / Math.exp(-60) - 1)).toBeLessThan(1e-6);
+    expect(fast[2]).toBeGreaterThan(0); // e^−69 ≈ 1.0e−30: kept
+    expect(fast[3]).toBe(0); // e^−70 ≈ 4.0e−31: flushed
+    expect(fast[4]).toBe(0);
+    expect(exact[3]).toBeGreaterThan(0);
+    expect(exact[4]).toBeGreaterThan(0); // exp clamped at −88.723: a subnormal, as in the reference
+    expect(exact[4]).toBeLessThan(2 ** -126);
+  });
+
   it('rows are softmaxes that sum to 1, invariant to adding a constant, in both exp modes', () => {
     const L = 7;
     const logits = Float32Array.from({ length: L * 50 }, (_, i) => Math.sin(i * 1.7) * 30);

@@ -34,42 +34,19 @@ export function eigenExpf(xIn: number): number {
   y1 = f32(f32(y1 * r) + P5);
   y = f32(f32(y * r3) + y1);
   y = f32(f32(y * r2) + y2);
-  // pldexp_generic: b = floor(m/4); y·2^b·2^b·2^b·2^(m−3b), rounding after each product (matters only near underflow).
-  const b = m >> 2;
-  const c = POW2[b + 200] as number;
-  let out = f32(f32(f32(y * c) * c) * c);
-  out = f32(out * (POW2[m - 3 * b + 200] as number));
-  return Math.max(out, xIn);
-}
-
-export const EXP_TABLE = new Float64Array(64);
-for (let j = 0; j < 64; j++) EXP_TABLE[j] = 2 ** (j / 64);
-export const INV_LN2_64 = 64 / Math.LN2;
-export const LN2_64 = Math.LN2 / 64;
-/** 1.5·2^52: adding and subtracting it rounds a double to the nearest integer (much cheaper than Math.round). */
-const ROUNDER = 6755399441055744;
-
-/**
- * exp(x) for x ≤ 0 in double precision (relative error < 1e−13): 2^(k/64) from a table times a degree-4
- * polynomial on |r| ≤ ln2/128. Once rounded to float32 it equals the correctly rounded expf except in rare
- * midpoint cases, i.e. it differs from Eigen's `pexp` by at most about one float ulp — and it is several times
- * faster than `Math.exp` in V8.
- */
-export function fastExp(x: number): number {
-  if (x < -104) return 0; // below the smallest float32 subnormal
-  const kd = x * INV_LN2_64 + ROUNDER - ROUNDER;
-  const k = kd | 0;
-  const r = x - kd * LN2_64;
-  const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24))));
-  return (EXP_TABLE[k & 63] as number) * (POW2[(k >> 6) + 200] as number) * p;
+  // pldexp_generic: y·2^b·2^b·2^b·2^(m−3b), b = floor(m/4), in float32. For |m| ≤ 128 the first three products are
+  // normal floats (exact), so only the last rounds: the same as rounding y·2^m (exact in double) once.
+  return Math.max(f32(y * (POW2[m + 200] as number)), xIn);
 }
 
 /**
  * Row-wise softmax of `logits` (N × L, labels fastest) into `out`, as densecrf's `expAndNormalize` compiled with
  * Eigen 3.4 / SSE2: subtract the row max; exp; sum in Eigen's vectorised reduction order; divide (all float32).
- * With `exact`, the exp is Eigen's packet `pexp` emulated bit for bit (the L mod 4 tail goes through libm
- * `expf`, ≈ `fround(Math.exp)`); otherwise `fastExp` is used (≤ ~1 ulp different per exp). `out` may alias
- * `logits`. `scratch` needs L entries.
+ * The exp is Eigen's packet `pexp` emulated bit for bit (`eigenExpf`). With `exact`, the L mod 4 tail labels go
+ * through libm `expf` (≈ `fround(Math.exp)`) as in the reference, whose unvectorised tail uses it; without, they use
+ * `eigenExpf` too (≤ 2 ulps different per exp, and no scalar tail in the SIMD kernel) and exps below `FLUSH` become
+ * 0. `out` may alias `logits`.
+ * `scratch` needs L entries.
  */
 export function expAndNormalize(
   logits: Float32Array,
@@ -82,6 +59,36 @@ export function expAndNormalize(
   else expAndNormalizeFast(logits, out, L, scratch);
 }
 
+/**
+ * Fast mode flushes exps below 2^−100 to 0: a label that far below the row's best (e^−69) is 0 in any float32
+ * marginal that matters, and letting the reference's subnormals (its exp clamps at e^−88.7 ≈ 2.9e−39 instead of
+ * underflowing) into Q makes every lattice operation on them ~100× slower on x86 — with DeconvNet's un-normalised
+ * weights most of Q ends up there.
+ */
+export const FLUSH = 2 ** -100;
+
+/**
+ * `eigenExpf(x)` flushed below `FLUSH`, for x ≤ 0: the clamps and the final max never act there, and every x < −80
+ * flushes (eigenExpf(−80) ≈ 1.8e−35), so it is not computed (the WebAssembly kernel clamps at −80 instead).
+ */
+function flushedExp(x: number): number {
+  if (x < -80) return 0;
+  const m = Math.floor(f32(f32(x * LOG2EF) + 0.5));
+  let r = f32(f32(m * C1) + x);
+  r = f32(f32(m * C2) + r);
+  const r2 = f32(r * r);
+  const r3 = f32(r2 * r);
+  let y = f32(f32(P0 * r) + P1);
+  let y1 = f32(f32(P3 * r) + P4);
+  const y2 = f32(r + 1);
+  y = f32(f32(y * r) + P2);
+  y1 = f32(f32(y1 * r) + P5);
+  y = f32(f32(y * r3) + y1);
+  y = f32(f32(y * r2) + y2);
+  const e = f32(y * (POW2[m + 200] as number));
+  return e < FLUSH ? 0 : e;
+}
+
 function expAndNormalizeFast(logits: Float32Array, out: Float32Array, L: number, scratch: Float32Array): void {
   const total = logits.length;
   for (let p = 0; p < total; p += L) {
@@ -90,7 +97,7 @@ function expAndNormalizeFast(logits: Float32Array, out: Float32Array, L: number,
       const v = logits[p + l] as number;
       if (v > mx) mx = v;
     }
-    for (let l = 0; l < L; l++) scratch[l] = fastExp(f32((logits[p + l] as number) - mx));
+    for (let l = 0; l < L; l++) scratch[l] = flushedExp(f32((logits[p + l] as number) - mx));
     const s = eigenSum(scratch, L);
     for (let l = 0; l < L; l++) out[p + l] = (scratch[l] as number) / s;
   }

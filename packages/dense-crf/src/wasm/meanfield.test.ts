@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DenseCRF2D } from '../densecrf.js';
+import { DenseCRF, DenseCRF2D } from '../densecrf.js';
 import type { Normalization } from '../normalization.js';
 import { simdAvailable } from './meanfield.js';
 import { clearMemoryPool, pooledMemories } from './memorypool.js';
@@ -77,6 +77,40 @@ describe.skipIf(!simdAvailable())('WebAssembly SIMD mean field', () => {
         }
       });
     }
+  }
+
+  // 2-D Gaussian and 5-D bilateral terms (d + 1 = 3, 6) run the kernels written out per d + 1; other feature
+  // dimensions run the generic loops: 1-D, 3-D and 4-D features here.
+  for (const dims of [1, 3, 4]) {
+    it(`generic kernels (d + 1 = ${dims + 1}) give bit-identical marginals to the JS loops, fast and exact exp`, () => {
+      const L = 21;
+      const rnd = mulberry(dims);
+      const n = W * H;
+      const features = Float32Array.from({ length: n * dims }, (_, i) => {
+        const p = Math.floor(i / dims);
+        const d = i % dims;
+        return d === 0 ? (p % W) / 3 : d === 1 ? Math.floor(p / W) / 3 : 4 * rnd();
+      });
+      const { unary } = problem(L, 40 + dims);
+      for (const exactExp of [false, true]) {
+        const q = [true, false].map((simd) => {
+          const crf = new DenseCRF(n, L, { simd, exactExp });
+          crf.setUnaryEnergy(unary);
+          crf.addPairwiseEnergy({ features, dims, compat: 3, normalization: 'symmetric' });
+          crf.addPairwiseEnergy({ features, dims, compat: 5, normalization: 'none' });
+          expect(crf.usesSimd).toBe(simd);
+          return crf.inference(3);
+        });
+        expect(q[0]).toEqual(q[1]);
+        let moved = 0;
+        const q0 = new DenseCRF(n, L, { exactExp });
+        q0.setUnaryEnergy(unary);
+        const base = q0.inference(0);
+        for (let i = 0; i < base.length; i++)
+          moved = Math.max(moved, Math.abs((q[0]?.[i] as number) - (base[i] as number)));
+        expect(moved).toBeGreaterThan(0.05);
+      }
+    });
   }
 
   it('step API, map and adding a term mid-way match the JS path', () => {

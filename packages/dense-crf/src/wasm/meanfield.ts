@@ -1,5 +1,4 @@
 import type { PairwiseTerm } from '../pairwise.js';
-import { EXP_TABLE, INV_LN2_64, LN2_64, POW2 } from '../softmax.js';
 import { type WasmApi, type WasmMemory, type WasmModule, wasmModule } from './loader.js';
 import { MEANFIELD_WASM_BASE64 } from './meanfieldbytes.js';
 import { giveMemory, takeMemory } from './memorypool.js';
@@ -16,12 +15,14 @@ interface Kernel {
     d1: number,
     P: number,
   ): void;
+  splat3: SplatUnrolled;
+  splat6: SplatUnrolled;
   blur(src: number, dst: number, nb: number, m: number, P: number): void;
   scaleIds(a: number, count: number, f: number): void;
   pad(src: number, dst: number, n: number, L: number, P: number): void;
   unpad(src: number, dst: number, n: number, L: number, P: number): void;
   negate(u: number, out: number, count: number): void;
-  softmax(logits: number, q: number, tmp: number, n: number, L: number, P: number, consts: number): void;
+  softmax(logits: number, q: number, n: number, L: number, P: number, fast: number): void;
   slicePotts(
     vals: number,
     logits: number,
@@ -34,7 +35,24 @@ interface Kernel {
     w: number,
     unary: number,
   ): void;
+  slicePotts3: SliceUnrolled;
+  slicePotts6: SliceUnrolled;
 }
+
+/** `splat` written out for a fixed d + 1 (no scratch row: the scaling is applied per packet). */
+type SplatUnrolled = (input: number, scale: number, vals: number, off: number, w: number, n: number, P: number) => void;
+/** `slicePotts` written out for a fixed d + 1. */
+type SliceUnrolled = (
+  vals: number,
+  logits: number,
+  off: number,
+  sw: number,
+  n: number,
+  P: number,
+  f: number,
+  w: number,
+  unary: number,
+) => void;
 
 let compiled: WasmModule | null | undefined;
 
@@ -80,8 +98,8 @@ export class WasmMeanField {
   private readonly logitsAt: number;
   private readonly unaryAt: number;
   private readonly tmpAt: number;
-  /** fastExp tables (exactExp off), or 0: Eigen's exp (exactExp on). */
-  private readonly expAt: number;
+  /** 1: Eigen's packet exp on every label (exactExp off); 0: libm-like exp on the L mod 4 tail (exactExp on). */
+  private readonly fast: number;
   private readonly vals0: number;
   private readonly vals1: number;
 
@@ -108,8 +126,7 @@ export class WasmMeanField {
     this.logitsAt = alloc(n * rowBytes);
     this.unaryAt = alloc(n * rowBytes);
     this.tmpAt = alloc(rowBytes);
-    const constsAt = alloc(8 * (4 + 64 + 401));
-    this.expAt = exact ? 0 : constsAt;
+    this.fast = exact ? 0 : 1;
     let maxM = 0;
     const plans = terms.map((t) => {
       const lat = t.lattice;
@@ -164,10 +181,6 @@ export class WasmMeanField {
         weight: c.kind === 'potts' ? c.weight : 0,
       };
     });
-    const c = new Float64Array(buf, constsAt, 4 + 64 + 401);
-    c.set([INV_LN2_64, LN2_64, 1 / 6, 1 / 24]);
-    c.set(EXP_TABLE, 4);
-    c.set(POW2, 4 + 64);
     // Packed into the (still unused) logits region, then padded by the module; every lane is written (padding
     // lanes 0): the memory may be a recycled one (memorypool.ts).
     f32.set(unary, this.logitsAt >> 2);
@@ -205,13 +218,13 @@ export class WasmMeanField {
   start(): void {
     const n = this.numPoints;
     this.kernel.negate(this.unaryAt, this.logitsAt, n * this.stride);
-    this.kernel.softmax(this.logitsAt, this.qAt, this.tmpAt, n, this.numLabels, this.stride, this.expAt);
+    this.kernel.softmax(this.logitsAt, this.qAt, n, this.numLabels, this.stride, this.fast);
   }
 
   /** One mean-field iteration entirely in the module: `Q ← softmax(−U − Σ_k μ_k(K̂_k Q))`. */
   step(): void {
     this.kernelMessages(new Float32Array(this.memory.buffer));
-    this.kernel.softmax(this.logitsAt, this.qAt, this.tmpAt, this.numPoints, this.numLabels, this.stride, this.expAt);
+    this.kernel.softmax(this.logitsAt, this.qAt, this.numPoints, this.numLabels, this.stride, this.fast);
   }
 
   /** Sets the module's Q from `q` (N × L); the logits region (rewritten by every step) is the staging area. */
@@ -236,7 +249,12 @@ export class WasmMeanField {
       const { d1, m } = term;
       f32.fill(0, this.vals0 >> 2, (this.vals0 >> 2) + (m + 1) * rowFloats);
       f32.fill(0, this.vals1 >> 2, (this.vals1 >> 2) + rowFloats);
-      k.splat(this.qAt, term.inScale, this.tmpAt, this.vals0, term.off, term.w, n, d1, P);
+      // d + 1 = 3 (2-D Gaussian) and 6 (bilateral): the kernels with the simplex held in locals.
+      const unrolled = d1 === 3 || d1 === 6;
+      if (unrolled) {
+        const splat = d1 === 3 ? k.splat3 : k.splat6;
+        splat(this.qAt, term.inScale, this.vals0, term.off, term.w, n, P);
+      } else k.splat(this.qAt, term.inScale, this.tmpAt, this.vals0, term.off, term.w, n, d1, P);
       let src = this.vals0;
       let dst = this.vals1;
       for (let j = 0; j < d1; j++) {
@@ -245,18 +263,11 @@ export class WasmMeanField {
         src = dst;
         dst = s;
       }
-      k.slicePotts(
-        src,
-        this.logitsAt,
-        term.off,
-        term.sw,
-        n,
-        d1,
-        P,
-        term.outScale,
-        term.weight,
-        t === 0 ? this.unaryAt : 0,
-      );
+      const unary = t === 0 ? this.unaryAt : 0;
+      if (unrolled) {
+        const slice = d1 === 3 ? k.slicePotts3 : k.slicePotts6;
+        slice(src, this.logitsAt, term.off, term.sw, n, P, term.outScale, term.weight, unary);
+      } else k.slicePotts(src, this.logitsAt, term.off, term.sw, n, d1, P, term.outScale, term.weight, unary);
     }
   }
 }

@@ -129,6 +129,196 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $points))))
 
+  ;; splat with d + 1 = 3 vertices per point, their offsets and weights held in locals for all packets of the row
+  ;; (written out per d + 1; meanfield.ts uses it for 2-D Gaussian / 5-D bilateral terms). Same arithmetic as `splat`:
+  ;; the vertices of a simplex are distinct, so visiting them per packet keeps every vertex's order of additions.
+  (func (export "splat3")
+    (param $in i32) (param $scale i32) (param $vals i32) (param $off i32) (param $w i32) (param $n i32) (param $P i32)
+    (local $p i32) (local $l i32) (local $bytes i32) (local $s v128) (local $r v128)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128)
+    (local.set $bytes (i32.shl (local.get $P) (i32.const 2)))
+    (local.set $s (f32x4.splat (f32.const 1)))
+    (block $done
+      (loop $points
+        (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
+        ;; no input scaling: s = 1, and 1·x = x exactly
+        (if (local.get $scale)
+          (then (local.set $s (v128.load32_splat (i32.add (local.get $scale) (i32.shl (local.get $p) (i32.const 2)))))))
+        (local.set $o0 (i32.add (local.get $vals) (i32.load offset=0 (local.get $off))))
+        (local.set $w0 (v128.load32_splat offset=0 (local.get $w)))
+        (local.set $o1 (i32.add (local.get $vals) (i32.load offset=4 (local.get $off))))
+        (local.set $w1 (v128.load32_splat offset=4 (local.get $w)))
+        (local.set $o2 (i32.add (local.get $vals) (i32.load offset=8 (local.get $off))))
+        (local.set $w2 (v128.load32_splat offset=8 (local.get $w)))
+        (local.set $l (i32.const 0))
+        (loop $lanes
+          (local.set $r (f32x4.mul (local.get $s) (v128.load (i32.add (local.get $in) (local.get $l)))))
+          (v128.store (i32.add (local.get $o0) (local.get $l))
+            (f32x4.add (v128.load (i32.add (local.get $o0) (local.get $l))) (f32x4.mul (local.get $w0) (local.get $r))))
+          (v128.store (i32.add (local.get $o1) (local.get $l))
+            (f32x4.add (v128.load (i32.add (local.get $o1) (local.get $l))) (f32x4.mul (local.get $w1) (local.get $r))))
+          (v128.store (i32.add (local.get $o2) (local.get $l))
+            (f32x4.add (v128.load (i32.add (local.get $o2) (local.get $l))) (f32x4.mul (local.get $w2) (local.get $r))))
+          (local.set $l (i32.add (local.get $l) (i32.const 16)))
+          (br_if $lanes (i32.lt_u (local.get $l) (local.get $bytes))))
+        (local.set $in (i32.add (local.get $in) (local.get $bytes)))
+        (local.set $off (i32.add (local.get $off) (i32.const 12)))
+        (local.set $w (i32.add (local.get $w) (i32.const 12)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $points))))
+
+  ;; splat with d + 1 = 6 vertices per point, their offsets and weights held in locals for all packets of the row
+  ;; (written out per d + 1; meanfield.ts uses it for 2-D Gaussian / 5-D bilateral terms). Same arithmetic as `splat`:
+  ;; the vertices of a simplex are distinct, so visiting them per packet keeps every vertex's order of additions.
+  (func (export "splat6")
+    (param $in i32) (param $scale i32) (param $vals i32) (param $off i32) (param $w i32) (param $n i32) (param $P i32)
+    (local $p i32) (local $l i32) (local $bytes i32) (local $s v128) (local $r v128)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o4 i32) (local $o5 i32)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $w4 v128) (local $w5 v128)
+    (local.set $bytes (i32.shl (local.get $P) (i32.const 2)))
+    (local.set $s (f32x4.splat (f32.const 1)))
+    (block $done
+      (loop $points
+        (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
+        ;; no input scaling: s = 1, and 1·x = x exactly
+        (if (local.get $scale)
+          (then (local.set $s (v128.load32_splat (i32.add (local.get $scale) (i32.shl (local.get $p) (i32.const 2)))))))
+        (local.set $o0 (i32.add (local.get $vals) (i32.load offset=0 (local.get $off))))
+        (local.set $w0 (v128.load32_splat offset=0 (local.get $w)))
+        (local.set $o1 (i32.add (local.get $vals) (i32.load offset=4 (local.get $off))))
+        (local.set $w1 (v128.load32_splat offset=4 (local.get $w)))
+        (local.set $o2 (i32.add (local.get $vals) (i32.load offset=8 (local.get $off))))
+        (local.set $w2 (v128.load32_splat offset=8 (local.get $w)))
+        (local.set $o3 (i32.add (local.get $vals) (i32.load offset=12 (local.get $off))))
+        (local.set $w3 (v128.load32_splat offset=12 (local.get $w)))
+        (local.set $o4 (i32.add (local.get $vals) (i32.load offset=16 (local.get $off))))
+        (local.set $w4 (v128.load32_splat offset=16 (local.get $w)))
+        (local.set $o5 (i32.add (local.get $vals) (i32.load offset=20 (local.get $off))))
+        (local.set $w5 (v128.load32_splat offset=20 (local.get $w)))
+        (local.set $l (i32.const 0))
+        (loop $lanes
+          (local.set $r (f32x4.mul (local.get $s) (v128.load (i32.add (local.get $in) (local.get $l)))))
+          (v128.store (i32.add (local.get $o0) (local.get $l))
+            (f32x4.add (v128.load (i32.add (local.get $o0) (local.get $l))) (f32x4.mul (local.get $w0) (local.get $r))))
+          (v128.store (i32.add (local.get $o1) (local.get $l))
+            (f32x4.add (v128.load (i32.add (local.get $o1) (local.get $l))) (f32x4.mul (local.get $w1) (local.get $r))))
+          (v128.store (i32.add (local.get $o2) (local.get $l))
+            (f32x4.add (v128.load (i32.add (local.get $o2) (local.get $l))) (f32x4.mul (local.get $w2) (local.get $r))))
+          (v128.store (i32.add (local.get $o3) (local.get $l))
+            (f32x4.add (v128.load (i32.add (local.get $o3) (local.get $l))) (f32x4.mul (local.get $w3) (local.get $r))))
+          (v128.store (i32.add (local.get $o4) (local.get $l))
+            (f32x4.add (v128.load (i32.add (local.get $o4) (local.get $l))) (f32x4.mul (local.get $w4) (local.get $r))))
+          (v128.store (i32.add (local.get $o5) (local.get $l))
+            (f32x4.add (v128.load (i32.add (local.get $o5) (local.get $l))) (f32x4.mul (local.get $w5) (local.get $r))))
+          (local.set $l (i32.add (local.get $l) (i32.const 16)))
+          (br_if $lanes (i32.lt_u (local.get $l) (local.get $bytes))))
+        (local.set $in (i32.add (local.get $in) (local.get $bytes)))
+        (local.set $off (i32.add (local.get $off) (i32.const 24)))
+        (local.set $w (i32.add (local.get $w) (i32.const 24)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $points))))
+
+  ;; slicePotts with d + 1 = 3 vertices per point, offsets and weights in locals (same arithmetic; written out
+  ;; per d + 1). f = 0 uses s = 1 (1·x = x); the unary case writes (−u) + t, which equals t − u exactly.
+  (func (export "slicePotts3")
+    (param $vals i32) (param $logits i32) (param $off i32) (param $sw i32) (param $n i32) (param $P i32)
+    (param $f i32) (param $w f32) (param $unary i32)
+    (local $p i32) (local $l i32) (local $bytes i32) (local $src i32) (local $sign v128) (local $wv v128)
+    (local $s v128) (local $acc v128)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128)
+    (local.set $bytes (i32.shl (local.get $P) (i32.const 2)))
+    (local.set $wv (f32x4.splat (local.get $w)))
+    (local.set $s (f32x4.splat (f32.const 1)))
+    (local.set $src (local.get $logits))
+    (if (local.get $unary)
+      (then
+        (local.set $src (local.get $unary))
+        (local.set $sign (i32x4.splat (i32.const 0x80000000)))))
+    (block $done
+      (loop $points
+        (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
+        (if (local.get $f)
+          (then (local.set $s (v128.load32_splat (i32.add (local.get $f) (i32.shl (local.get $p) (i32.const 2)))))))
+        (local.set $o0 (i32.add (local.get $vals) (i32.load offset=0 (local.get $off))))
+        (local.set $w0 (v128.load32_splat offset=0 (local.get $sw)))
+        (local.set $o1 (i32.add (local.get $vals) (i32.load offset=4 (local.get $off))))
+        (local.set $w1 (v128.load32_splat offset=4 (local.get $sw)))
+        (local.set $o2 (i32.add (local.get $vals) (i32.load offset=8 (local.get $off))))
+        (local.set $w2 (v128.load32_splat offset=8 (local.get $sw)))
+        (local.set $l (i32.const 0))
+        (loop $lanes
+          (local.set $acc (f32x4.mul (local.get $w0) (v128.load (i32.add (local.get $o0) (local.get $l)))))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $w1) (v128.load (i32.add (local.get $o1) (local.get $l))))))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $w2) (v128.load (i32.add (local.get $o2) (local.get $l))))))
+          (v128.store (i32.add (local.get $logits) (local.get $l))
+            (f32x4.add (v128.xor (v128.load (i32.add (local.get $src) (local.get $l))) (local.get $sign))
+              (f32x4.mul (local.get $wv) (f32x4.mul (local.get $s) (local.get $acc)))))
+          (local.set $l (i32.add (local.get $l) (i32.const 16)))
+          (br_if $lanes (i32.lt_u (local.get $l) (local.get $bytes))))
+        (local.set $logits (i32.add (local.get $logits) (local.get $bytes)))
+        (local.set $src (i32.add (local.get $src) (local.get $bytes)))
+        (local.set $off (i32.add (local.get $off) (i32.const 12)))
+        (local.set $sw (i32.add (local.get $sw) (i32.const 12)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $points))))
+
+  ;; slicePotts with d + 1 = 6 vertices per point, offsets and weights in locals (same arithmetic; written out
+  ;; per d + 1). f = 0 uses s = 1 (1·x = x); the unary case writes (−u) + t, which equals t − u exactly.
+  (func (export "slicePotts6")
+    (param $vals i32) (param $logits i32) (param $off i32) (param $sw i32) (param $n i32) (param $P i32)
+    (param $f i32) (param $w f32) (param $unary i32)
+    (local $p i32) (local $l i32) (local $bytes i32) (local $src i32) (local $sign v128) (local $wv v128)
+    (local $s v128) (local $acc v128)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $o4 i32) (local $o5 i32)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $w4 v128) (local $w5 v128)
+    (local.set $bytes (i32.shl (local.get $P) (i32.const 2)))
+    (local.set $wv (f32x4.splat (local.get $w)))
+    (local.set $s (f32x4.splat (f32.const 1)))
+    (local.set $src (local.get $logits))
+    (if (local.get $unary)
+      (then
+        (local.set $src (local.get $unary))
+        (local.set $sign (i32x4.splat (i32.const 0x80000000)))))
+    (block $done
+      (loop $points
+        (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
+        (if (local.get $f)
+          (then (local.set $s (v128.load32_splat (i32.add (local.get $f) (i32.shl (local.get $p) (i32.const 2)))))))
+        (local.set $o0 (i32.add (local.get $vals) (i32.load offset=0 (local.get $off))))
+        (local.set $w0 (v128.load32_splat offset=0 (local.get $sw)))
+        (local.set $o1 (i32.add (local.get $vals) (i32.load offset=4 (local.get $off))))
+        (local.set $w1 (v128.load32_splat offset=4 (local.get $sw)))
+        (local.set $o2 (i32.add (local.get $vals) (i32.load offset=8 (local.get $off))))
+        (local.set $w2 (v128.load32_splat offset=8 (local.get $sw)))
+        (local.set $o3 (i32.add (local.get $vals) (i32.load offset=12 (local.get $off))))
+        (local.set $w3 (v128.load32_splat offset=12 (local.get $sw)))
+        (local.set $o4 (i32.add (local.get $vals) (i32.load offset=16 (local.get $off))))
+        (local.set $w4 (v128.load32_splat offset=16 (local.get $sw)))
+        (local.set $o5 (i32.add (local.get $vals) (i32.load offset=20 (local.get $off))))
+        (local.set $w5 (v128.load32_splat offset=20 (local.get $sw)))
+        (local.set $l (i32.const 0))
+        (loop $lanes
+          (local.set $acc (f32x4.mul (local.get $w0) (v128.load (i32.add (local.get $o0) (local.get $l)))))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $w1) (v128.load (i32.add (local.get $o1) (local.get $l))))))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $w2) (v128.load (i32.add (local.get $o2) (local.get $l))))))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $w3) (v128.load (i32.add (local.get $o3) (local.get $l))))))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $w4) (v128.load (i32.add (local.get $o4) (local.get $l))))))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $w5) (v128.load (i32.add (local.get $o5) (local.get $l))))))
+          (v128.store (i32.add (local.get $logits) (local.get $l))
+            (f32x4.add (v128.xor (v128.load (i32.add (local.get $src) (local.get $l))) (local.get $sign))
+              (f32x4.mul (local.get $wv) (f32x4.mul (local.get $s) (local.get $acc)))))
+          (local.set $l (i32.add (local.get $l) (i32.const 16)))
+          (br_if $lanes (i32.lt_u (local.get $l) (local.get $bytes))))
+        (local.set $logits (i32.add (local.get $logits) (local.get $bytes)))
+        (local.set $src (i32.add (local.get $src) (local.get $bytes)))
+        (local.set $off (i32.add (local.get $off) (i32.const 24)))
+        (local.set $sw (i32.add (local.get $sw) (i32.const 24)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $points))))
+
+
   ;; a[i] ·= f for i < count (i32, count rounded up to 4): vertex ids → byte offsets of their value rows.
   (func (export "scaleIds") (param $a i32) (param $count i32) (param $f i32)
     (local $end i32) (local $fv v128)
@@ -193,212 +383,137 @@
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $l))))
 
-  ;; softmax.ts `eigenExpf` on 4 lanes: Eigen 3.4's SSE `pexp<Packet4f>` without FMA (Cephes range reduction,
-  ;; degree-6 polynomial, pldexp as y·2^b·2^b·2^b·2^(m−3b) with |m| ≤ 128 so every factor is a normal float).
-  (func $pexp (param $x0 v128) (result v128)
-    (local $x v128) (local $m v128) (local $r v128) (local $r2 v128) (local $y v128) (local $y1 v128)
-    (local $mi v128) (local $b v128) (local $c v128)
-    (local.set $x (f32x4.max (f32x4.min (local.get $x0) (f32x4.splat (f32.const 88.723)))
-      (f32x4.splat (f32.const -88.723))))
-    (local.set $m (f32x4.floor (f32x4.add (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))
-      (f32x4.splat (f32.const 0.5)))))
-    (local.set $r (f32x4.add (f32x4.mul (local.get $m) (f32x4.splat (f32.const -0.693359375))) (local.get $x)))
-    (local.set $r (f32x4.add (f32x4.mul (local.get $m) (f32x4.splat (f32.const 2.12194440e-4))) (local.get $r)))
-    (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
-    (local.set $y (f32x4.add (f32x4.mul (f32x4.splat (f32.const 1.9875691500e-4)) (local.get $r))
-      (f32x4.splat (f32.const 1.3981999507e-3))))
-    (local.set $y1 (f32x4.add (f32x4.mul (f32x4.splat (f32.const 4.1665795894e-2)) (local.get $r))
-      (f32x4.splat (f32.const 1.6666665459e-1))))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (f32x4.splat (f32.const 8.3334519073e-3))))
-    (local.set $y1 (f32x4.add (f32x4.mul (local.get $y1) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r2) (local.get $r))) (local.get $y1)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r2))
-      (f32x4.add (local.get $r) (f32x4.splat (f32.const 1)))))
-    (local.set $mi (i32x4.trunc_sat_f32x4_s (local.get $m)))
-    (local.set $b (i32x4.shr_s (local.get $mi) (i32.const 2)))
-    (local.set $c (i32x4.shl (i32x4.add (local.get $b) (i32x4.splat (i32.const 127))) (i32.const 23)))
-    (local.set $y (f32x4.mul (f32x4.mul (f32x4.mul (local.get $y) (local.get $c)) (local.get $c)) (local.get $c)))
-    (local.set $c (i32x4.shl
-      (i32x4.add (i32x4.sub (local.get $mi) (i32x4.mul (local.get $b) (i32x4.splat (i32.const 3))))
-        (i32x4.splat (i32.const 127)))
-      (i32.const 23)))
-    (f32x4.max (f32x4.mul (local.get $y) (local.get $c)) (local.get $x0)))
-
-  ;; c ≠ 0 (exactExp off): softmax.ts `fastExp` inlined on 2 double lanes at a time with the same double operations:
-  ;; 2^(k/64) from the table times 2^(k>>6) built from its exponent bits (exactly POW2's value: the product is a
-  ;; power-of-two scaling, hence exact, as in the JS), times a degree-4 polynomial; x < −104 gives 0.
-  ;; consts (f64): [64/ln2, ln2/64, 1/6, 1/24], EXP_TABLE (64) at +32 (POW2 at +544 is no longer read here).
-  ;; c = 0: softmax.ts `expAndNormalizeExact` per row of L labels (stride P): subtract the row max, Eigen's packet exp on
-  ;; the first L − L mod 4 labels and libm-like `exp` (the imported Math.exp, rounded to float) on the rest, Eigen's
-  ;; SSE reduction order for the sum (`eigenSum`), float32 division. Lanes are independent, so the padding lanes
-  ;; (finite garbage) never reach the L real ones.
+  ;; Row-wise softmax (densecrf's `expAndNormalize`, softmax.ts) of n rows of L labels at stride P, in three passes
+  ;; over the row (in L1): max; exp of every packet into q; Eigen's SSE reduction order for the sum, float32
+  ;; division. The exp is Eigen 3.4's SSE `pexp<Packet4f>` without FMA (softmax.ts `eigenExpf`: Cephes range
+  ;; reduction, degree-6 polynomial), straight-line on 4 lanes, simplified where that is exact for x = l − max ≤ 0:
+  ;; the upper clamp and the final max(y, x) never act, and y·2^m (m ∈ [−128, 0]) is formed as (y·2^h)·2^(m−h),
+  ;; h = m >> 1, whose first product is exact, i.e. one rounding as in Eigen's four-factor pldexp.
+  ;; The padding lanes of the last packet are masked to 0 (so Q's padding stays 0).
+  ;; fast ≠ 0: pexp on every label, and exps below 2^−100 flushed to 0 (softmax.ts FLUSH: keeps subnormals, which
+  ;; cost ~100× per operation on x86, out of Q and the lattice). fast = 0 (exactExp): no flush, and the L mod 4 tail
+  ;; labels are recomputed with libm-like `exp` (the imported Math.exp, rounded to float), as Eigen's unvectorised
+  ;; tail does in the reference.
   (func (export "softmax")
-    (param $logits i32) (param $q i32) (param $tmp i32) (param $n i32) (param $L i32) (param $P i32) (param $c i32)
-    (local $p i32) (local $l i32) (local $mx f32) (local $v f32) (local $s f32) (local $a v128) (local $b v128)
-    (local $aligned i32) (local $aligned2 i32) (local $bytes i32) (local $mxv v128) (local $alignedBytes i32)
-    (local $xv v128) (local $fx0 v128) (local $fx v128) (local $kd v128) (local $k v128) (local $t v128)
-    (local $fr v128) (local $e0 v128) (local $e1 v128) (local $lo v128) (local $rnd v128) (local $one v128)
-    (local $half v128) (local $cInv v128) (local $cLn v128) (local $c6 v128) (local $c24 v128) (local $ninf v128)
-    (local $tailMask v128)
+    (param $logits i32) (param $q i32) (param $n i32) (param $L i32) (param $P i32) (param $fast i32)
+    (local $p i32) (local $l i32) (local $bytes i32) (local $fullBytes i32) (local $pairBytes i32) (local $tail i32)
+    (local $mask v128) (local $ninf v128) (local $mx v128) (local $x v128) (local $m v128) (local $r v128)
+    (local $r2 v128) (local $y v128) (local $y1 v128) (local $mi v128) (local $h v128) (local $a v128) (local $b v128)
+    (local $s f32) (local $mxs f32) (local $thr v128) (local $lo v128)
     (local.set $bytes (i32.shl (local.get $P) (i32.const 2)))
+    (local.set $tail (i32.and (local.get $L) (i32.const 3)))
+    (local.set $fullBytes (i32.shl (i32.sub (local.get $L) (local.get $tail)) (i32.const 2)))
+    (local.set $pairBytes (i32.and (local.get $fullBytes) (i32.const -32)))
     (local.set $ninf (f32x4.splat (f32.const -inf)))
-    (local.set $tailMask (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.and (local.get $L) (i32.const 3)))))
-    (local.set $lo (f64x2.splat (f64.const -104)))
-    (local.set $rnd (f64x2.splat (f64.const 6755399441055744)))
-    (local.set $one (f64x2.splat (f64.const 1)))
-    (local.set $half (f64x2.splat (f64.const 0.5)))
-    (if (local.get $c)
+    (local.set $mask (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $tail))))
+    ;; fast: the argument is clamped at −80 instead of −88.723: exp(−80) ≈ 1.8e−35 is already flushed, so the
+    ;; results are the same, and the exp never forms a subnormal (a slow assist on x86) on its way to 0.
+    (local.set $lo (f32x4.splat (f32.const -88.723)))
+    (if (local.get $fast)
       (then
-        (local.set $cInv (v128.load64_splat (local.get $c)))
-        (local.set $cLn (v128.load64_splat offset=8 (local.get $c)))
-        (local.set $c6 (v128.load64_splat offset=16 (local.get $c)))
-        (local.set $c24 (v128.load64_splat offset=24 (local.get $c)))))
-    (local.set $aligned (i32.sub (local.get $L) (i32.and (local.get $L) (i32.const 3))))
-    (local.set $aligned2 (i32.sub (local.get $L) (i32.and (local.get $L) (i32.const 7))))
-    (local.set $alignedBytes (i32.shl (local.get $aligned) (i32.const 2)))
+        (local.set $thr (f32x4.splat (f32.const 0x1p-100)))
+        (local.set $lo (f32x4.splat (f32.const -80)))))
     (block $done
       (loop $rows
         (br_if $done (i32.ge_u (local.get $p) (local.get $n)))
-        ;; Row max over the L real lanes, 4 at a time (the padding lanes of the last packet masked to −∞). Only its
-        ;; value matters: where ±0 tie, x − max differs in the sign of a zero, and exp(±0) = 1 either way.
-        (local.set $mxv (local.get $ninf))
+        ;; Row max over the L real lanes (padding masked to −∞). pmax is exact here (no NaN); only the value
+        ;; matters: where ±0 tie, x − max differs in the sign of a zero, and exp(±0) = 1 either way.
+        (local.set $mx (local.get $ninf))
         (local.set $l (i32.const 0))
         (block $md
           (loop $max
-            (br_if $md (i32.ge_u (local.get $l) (local.get $alignedBytes)))
-            (local.set $mxv (f32x4.max (local.get $mxv) (v128.load (i32.add (local.get $logits) (local.get $l)))))
+            (br_if $md (i32.ge_u (local.get $l) (local.get $fullBytes)))
+            (local.set $mx (f32x4.pmax (local.get $mx) (v128.load (i32.add (local.get $logits) (local.get $l)))))
             (local.set $l (i32.add (local.get $l) (i32.const 16)))
             (br $max)))
-        (if (i32.lt_u (local.get $aligned) (local.get $L))
-          (then (local.set $mxv (f32x4.max (local.get $mxv)
-            (v128.bitselect (v128.load (i32.add (local.get $logits) (local.get $alignedBytes))) (local.get $ninf)
-              (local.get $tailMask))))))
-        (local.set $mx (f32.max (f32.max (f32x4.extract_lane 0 (local.get $mxv)) (f32x4.extract_lane 1 (local.get $mxv)))
-          (f32.max (f32x4.extract_lane 2 (local.get $mxv)) (f32x4.extract_lane 3 (local.get $mxv)))))
-        (local.set $mxv (f32x4.splat (local.get $mx)))
+        (if (local.get $tail)
+          (then (local.set $mx (f32x4.pmax (local.get $mx)
+            (v128.bitselect (v128.load (i32.add (local.get $logits) (local.get $fullBytes))) (local.get $ninf)
+              (local.get $mask))))))
+        (local.set $mx (f32x4.pmax (local.get $mx) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7
+          (local.get $mx) (local.get $mx))))
+        (local.set $mx (f32x4.pmax (local.get $mx) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11
+          (local.get $mx) (local.get $mx))))
+        ;; exp of every packet (the last one's padding lanes masked to 0) into q.
         (local.set $l (i32.const 0))
-        (if (local.get $c) (then
-        ;; fast (c = consts ≠ 0): every lane, padding included (zeroed below)
-        (loop $fast
-          (local.set $xv (f32x4.sub (v128.load (i32.add (local.get $logits) (local.get $l))) (local.get $mxv)))
-          (local.set $fx0 (f64x2.promote_low_f32x4 (local.get $xv)))
-          (local.set $fx (f64x2.max (local.get $fx0) (local.get $lo)))
-          (local.set $kd (f64x2.sub (f64x2.add (f64x2.mul (local.get $fx) (local.get $cInv)) (local.get $rnd))
-            (local.get $rnd)))
-          (local.set $k (i32x4.trunc_sat_f64x2_s_zero (local.get $kd)))
-          (local.set $t (f64x2.replace_lane 1
-            (f64x2.splat (f64.load offset=32 (i32.add (local.get $c)
-              (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $k)) (i32.const 63)) (i32.const 3)))))
-            (f64.load offset=32 (i32.add (local.get $c)
-              (i32.shl (i32.and (i32x4.extract_lane 1 (local.get $k)) (i32.const 63)) (i32.const 3))))))
-          (local.set $t (f64x2.mul (local.get $t)
-            (i64x2.shl (i64x2.add (i64x2.shr_s (i64x2.extend_low_i32x4_s (local.get $k)) (i32.const 6))
-              (i64x2.splat (i64.const 1023))) (i32.const 52))))
-          (local.set $fr (f64x2.sub (local.get $fx) (f64x2.mul (local.get $kd) (local.get $cLn))))
-          (local.set $e0 (v128.andnot
-            (f64x2.mul (local.get $t)
-              (f64x2.add (local.get $one)
-                (f64x2.mul (local.get $fr)
-                  (f64x2.add (local.get $one)
-                    (f64x2.mul (local.get $fr)
-                      (f64x2.add (local.get $half)
-                        (f64x2.mul (local.get $fr)
-                          (f64x2.add (local.get $c6) (f64x2.mul (local.get $fr) (local.get $c24))))))))))
-            (f64x2.lt (local.get $fx0) (local.get $lo))))
-          (local.set $fx0 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv))))
-          (local.set $fx (f64x2.max (local.get $fx0) (local.get $lo)))
-          (local.set $kd (f64x2.sub (f64x2.add (f64x2.mul (local.get $fx) (local.get $cInv)) (local.get $rnd))
-            (local.get $rnd)))
-          (local.set $k (i32x4.trunc_sat_f64x2_s_zero (local.get $kd)))
-          (local.set $t (f64x2.replace_lane 1
-            (f64x2.splat (f64.load offset=32 (i32.add (local.get $c)
-              (i32.shl (i32.and (i32x4.extract_lane 0 (local.get $k)) (i32.const 63)) (i32.const 3)))))
-            (f64.load offset=32 (i32.add (local.get $c)
-              (i32.shl (i32.and (i32x4.extract_lane 1 (local.get $k)) (i32.const 63)) (i32.const 3))))))
-          (local.set $t (f64x2.mul (local.get $t)
-            (i64x2.shl (i64x2.add (i64x2.shr_s (i64x2.extend_low_i32x4_s (local.get $k)) (i32.const 6))
-              (i64x2.splat (i64.const 1023))) (i32.const 52))))
-          (local.set $fr (f64x2.sub (local.get $fx) (f64x2.mul (local.get $kd) (local.get $cLn))))
-          (local.set $e1 (v128.andnot
-            (f64x2.mul (local.get $t)
-              (f64x2.add (local.get $one)
-                (f64x2.mul (local.get $fr)
-                  (f64x2.add (local.get $one)
-                    (f64x2.mul (local.get $fr)
-                      (f64x2.add (local.get $half)
-                        (f64x2.mul (local.get $fr)
-                          (f64x2.add (local.get $c6) (f64x2.mul (local.get $fr) (local.get $c24))))))))))
-            (f64x2.lt (local.get $fx0) (local.get $lo))))
-          (v128.store (i32.add (local.get $tmp) (local.get $l))
-            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-              (f32x4.demote_f64x2_zero (local.get $e0)) (f32x4.demote_f64x2_zero (local.get $e1))))
+        (loop $exps
+          (local.set $x (f32x4.pmax (local.get $lo)
+            (f32x4.sub (v128.load (i32.add (local.get $logits) (local.get $l))) (local.get $mx))))
+          (local.set $m (f32x4.floor (f32x4.add (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))
+            (f32x4.splat (f32.const 0.5)))))
+          (local.set $r (f32x4.add (f32x4.mul (local.get $m) (f32x4.splat (f32.const -0.693359375))) (local.get $x)))
+          (local.set $r (f32x4.add (f32x4.mul (local.get $m) (f32x4.splat (f32.const 2.12194440e-4))) (local.get $r)))
+          (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
+          (local.set $y (f32x4.add (f32x4.mul (f32x4.splat (f32.const 1.9875691500e-4)) (local.get $r))
+            (f32x4.splat (f32.const 1.3981999507e-3))))
+          (local.set $y1 (f32x4.add (f32x4.mul (f32x4.splat (f32.const 4.1665795894e-2)) (local.get $r))
+            (f32x4.splat (f32.const 1.6666665459e-1))))
+          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (f32x4.splat (f32.const 8.3334519073e-3))))
+          (local.set $y1 (f32x4.add (f32x4.mul (local.get $y1) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
+          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r2) (local.get $r))) (local.get $y1)))
+          (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r2))
+            (f32x4.add (local.get $r) (f32x4.splat (f32.const 1)))))
+          ;; m is integral in [−128, 0]: adding 1.5·2^23 puts it in the low mantissa bits (cheaper than trunc_sat).
+          (local.set $mi (i32x4.sub (f32x4.add (local.get $m) (f32x4.splat (f32.const 12582912)))
+            (i32x4.splat (i32.const 0x4b400000))))
+          (local.set $h (i32x4.shr_s (local.get $mi) (i32.const 1)))
+          (local.set $y (f32x4.mul
+            (f32x4.mul (local.get $y) (i32x4.shl (i32x4.add (local.get $h) (i32x4.splat (i32.const 127))) (i32.const 23)))
+            (i32x4.shl (i32x4.add (i32x4.sub (local.get $mi) (local.get $h)) (i32x4.splat (i32.const 127)))
+              (i32.const 23))))
+          (v128.store (i32.add (local.get $q) (local.get $l))
+            (v128.and (v128.and (local.get $y) (f32x4.ge (local.get $y) (local.get $thr)))
+              (v128.or (local.get $mask) (i32x4.splat (i32.sub (i32.const 0)
+                (i32.lt_u (local.get $l) (local.get $fullBytes)))))))
           (local.set $l (i32.add (local.get $l) (i32.const 16)))
-          (br_if $fast (i32.lt_u (local.get $l) (local.get $bytes))))
-        (local.set $l (local.get $L)))
-        (else
-        (block $pd
-          (loop $packets
-            (br_if $pd (i32.ge_u (local.get $l) (local.get $alignedBytes)))
-            (v128.store (i32.add (local.get $tmp) (local.get $l))
-              (call $pexp (f32x4.sub (v128.load (i32.add (local.get $logits) (local.get $l))) (local.get $mxv))))
-            (local.set $l (i32.add (local.get $l) (i32.const 16)))
-            (br $packets)))
-        (local.set $l (local.get $aligned))
-        (block $ed
-          (loop $exps
-            (br_if $ed (i32.ge_u (local.get $l) (local.get $L)))
-            (f32.store (i32.add (local.get $tmp) (i32.shl (local.get $l) (i32.const 2)))
-              (f32.demote_f64 (call $exp (f64.promote_f32
-                (f32.sub (f32.load (i32.add (local.get $logits) (i32.shl (local.get $l) (i32.const 2))))
-                  (local.get $mx))))))
-            (local.set $l (i32.add (local.get $l) (i32.const 1)))
-            (br $exps)))))
-        (block $zd
-          (loop $zero
-            (br_if $zd (i32.ge_u (local.get $l) (local.get $P)))
-            (f32.store (i32.add (local.get $tmp) (i32.shl (local.get $l) (i32.const 2))) (f32.const 0))
-            (local.set $l (i32.add (local.get $l) (i32.const 1)))
-            (br $zero)))
-        (if (i32.lt_u (local.get $L) (i32.const 4))
+          (br_if $exps (i32.lt_u (local.get $l) (local.get $bytes))))
+        ;; exactExp: the tail labels through libm-like exp (Eigen's scalar tail).
+        (if (i32.eqz (local.get $fast))
           (then
-            (local.set $s (f32.load (local.get $tmp)))
-            (local.set $l (i32.const 1)))
-          (else
-            (local.set $a (v128.load (local.get $tmp)))
-            (if (i32.gt_u (local.get $aligned) (i32.const 4))
+            (local.set $mxs (f32x4.extract_lane 0 (local.get $mx)))
+            (local.set $l (local.get $fullBytes))
+            (block $ed
+              (loop $tailExp
+                (br_if $ed (i32.ge_u (local.get $l) (i32.shl (local.get $L) (i32.const 2))))
+                (f32.store (i32.add (local.get $q) (local.get $l))
+                  (f32.demote_f64 (call $exp (f64.promote_f32
+                    (f32.sub (f32.load (i32.add (local.get $logits) (local.get $l))) (local.get $mxs))))))
+                (local.set $l (i32.add (local.get $l) (i32.const 4)))
+                (br $tailExp)))))
+        ;; Eigen's redux order (eigenSum): two accumulators over packet pairs, a + b, + the odd packet, then
+        ;; (a0 + a2) + (a1 + a3), then the tail labels one by one. Exps are ≥ +0, so starting from 0 and adding 0
+        ;; change no bit; L < 4 becomes 0 + v0 + v1 + … = the sequential sum.
+        (local.set $a (v128.const i32x4 0 0 0 0))
+        (local.set $b (v128.const i32x4 0 0 0 0))
+        (local.set $l (i32.const 0))
+        (block $sd
+          (loop $pairs
+            (br_if $sd (i32.ge_u (local.get $l) (local.get $pairBytes)))
+            (local.set $a (f32x4.add (local.get $a) (v128.load (i32.add (local.get $q) (local.get $l)))))
+            (local.set $b (f32x4.add (local.get $b) (v128.load offset=16 (i32.add (local.get $q) (local.get $l)))))
+            (local.set $l (i32.add (local.get $l) (i32.const 32)))
+            (br $pairs)))
+        (local.set $a (f32x4.add (local.get $a) (local.get $b)))
+        (if (i32.lt_u (local.get $pairBytes) (local.get $fullBytes))
+          (then (local.set $a (f32x4.add (local.get $a) (v128.load (i32.add (local.get $q) (local.get $pairBytes)))))))
+        (local.set $s
+          (f32.add
+            (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 2 (local.get $a)))
+            (f32.add (f32x4.extract_lane 1 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))
+        (if (local.get $tail)
+          (then
+            (local.set $s (f32.add (local.get $s) (f32.load (i32.add (local.get $q) (local.get $fullBytes)))))
+            (if (i32.gt_u (local.get $tail) (i32.const 1))
               (then
-                (local.set $b (v128.load offset=16 (local.get $tmp)))
-                (local.set $l (i32.const 8))
-                (block $sd
-                  (loop $pairs
-                    (br_if $sd (i32.ge_u (local.get $l) (local.get $aligned2)))
-                    (local.set $a (f32x4.add (local.get $a)
-                      (v128.load (i32.add (local.get $tmp) (i32.shl (local.get $l) (i32.const 2))))))
-                    (local.set $b (f32x4.add (local.get $b)
-                      (v128.load offset=16 (i32.add (local.get $tmp) (i32.shl (local.get $l) (i32.const 2))))))
-                    (local.set $l (i32.add (local.get $l) (i32.const 8)))
-                    (br $pairs)))
-                (local.set $a (f32x4.add (local.get $a) (local.get $b)))
-                (if (i32.gt_u (local.get $aligned) (local.get $aligned2))
-                  (then (local.set $a (f32x4.add (local.get $a)
-                    (v128.load (i32.add (local.get $tmp) (i32.shl (local.get $aligned2) (i32.const 2))))))))))
-            (local.set $s
-              (f32.add
-                (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 2 (local.get $a)))
-                (f32.add (f32x4.extract_lane 1 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))
-            (local.set $l (local.get $aligned))))
-        (block $td
-          (loop $tail
-            (br_if $td (i32.ge_u (local.get $l) (local.get $L)))
-            (local.set $s (f32.add (local.get $s)
-              (f32.load (i32.add (local.get $tmp) (i32.shl (local.get $l) (i32.const 2))))))
-            (local.set $l (i32.add (local.get $l) (i32.const 1)))
-            (br $tail)))
-        (local.set $mxv (f32x4.splat (local.get $s)))
+                (local.set $s (f32.add (local.get $s) (f32.load offset=4 (i32.add (local.get $q) (local.get $fullBytes)))))
+                (if (i32.gt_u (local.get $tail) (i32.const 2))
+                  (then (local.set $s (f32.add (local.get $s)
+                    (f32.load offset=8 (i32.add (local.get $q) (local.get $fullBytes)))))))))))
+        (local.set $mx (f32x4.splat (local.get $s)))
         (local.set $l (i32.const 0))
         (loop $div
           (v128.store (i32.add (local.get $q) (local.get $l))
-            (f32x4.div (v128.load (i32.add (local.get $tmp) (local.get $l))) (local.get $mxv)))
+            (f32x4.div (v128.load (i32.add (local.get $q) (local.get $l))) (local.get $mx)))
           (local.set $l (i32.add (local.get $l) (i32.const 16)))
           (br_if $div (i32.lt_u (local.get $l) (local.get $bytes))))
         (local.set $logits (i32.add (local.get $logits) (local.get $bytes)))
