@@ -40,11 +40,16 @@ cli
   .option('--out <modeldir>', 'Model folder to write (required)')
   .option('--stage <stage>', 'Which DeconvNet stage(s): 1, 2 or both', { default: 'both' })
   .option('--fcn', 'Also train FCN-8s for the ensemble')
+  .option('--fcn-init <from>', 'FCN-8s encoder: scratch, or deconvnet (the trained DeconvNet encoder, BN folded)', {
+    default: 'scratch',
+  })
   .option('--preset <name>', 'Model size: tiny, small or paper', { default: 'tiny' })
   .option('--epochs <n>', 'Epochs per stage', { default: 4 })
   .option('--batch <n>', 'Samples per forward pass', { default: 4 })
   .option('--accumulate <n>', 'Forward passes per optimizer step (gradient accumulation)', { default: 1 })
   .option('--lr <rate>', 'Base learning rate', { default: 0.01 })
+  .option('--lr-step <n>', 'Multiply the learning rate by 0.1 every N optimizer steps (0 = constant)', { default: 0 })
+  .option('--warmup <n>', 'Ramp the learning rate up linearly over the first N steps', { default: 0 })
   .option('--split <name>', 'Training split', { default: 'train' })
   .option('--val-split <name>', 'Validation split for per-epoch mIoU ("none" to skip)', { default: 'val' })
   .option('--checkpoint-every <n>', 'Write a checkpoint every N optimizer steps', { default: 20 })
@@ -53,6 +58,9 @@ cli
   .option('--no-bn-reestimate', 'Keep the running BN statistics instead of re-estimating them on training windows')
   .option('--proposals <n>', 'Stage 2: Edge Boxes candidates per training image', { default: 1000 })
   .option('--min-iou <x>', 'Stage 2: IoU with a ground-truth object for a proposal window', { default: 0.5 })
+  .option('--proposal-cache <dir>', 'Stage 2: proposal cache folder ("none": recompute each epoch)', {
+    default: 'MODELDIR/cache/proposals',
+  })
   .option('--seed <n>', 'Random seed', { default: 1 })
   .option(...BACKEND)
   .example('deconvnet train --data VOCdevkit --out model --stage both --fcn --preset small')

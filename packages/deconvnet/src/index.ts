@@ -20,6 +20,7 @@ export {
   sizeBucket,
   toVariantScores,
 } from './evaluate.js';
+export { initFcnFromDeconvNet } from './fcn-init.js';
 export {
   DESCRIPTOR,
   type LoadedModel,
@@ -34,6 +35,7 @@ export {
 export { buildNet, MEAN_BGR, type NetBuildOptions, type PresetName } from './model-glue.js';
 export { type NetKind, predictScoreMaps, type SegNet } from './net.js';
 export { type ProgressEvent, type ProgressListener, silent } from './progress.js';
+export { createProposalSource, type ProposalCacheOptions } from './proposal-cache.js';
 export { type ReportData, type ReportSample, renderReport, writeReport } from './report.js';
 export {
   type EvaluationResult,
@@ -54,7 +56,6 @@ export {
   type VariantOutputs,
   wholeImageWindow,
 } from './segmenter.js';
-export { SgdMomentum, type SgdOptions, stepLr } from './sgd.js';
 export {
   decodeTensorFile,
   encodeTensorFile,
@@ -72,7 +73,28 @@ export {
   trainPipeline,
   validator,
 } from './train-pipeline.js';
-export { ResumeError, type SampleSource, type TrainHistory, type TrainOptions, train } from './trainer.js';
+export {
+  CHECKPOINT_VERSION,
+  learningRateAt,
+  ResumeError,
+  type SgdConfig,
+  type TrainHistory,
+  type TrainOptions,
+  train,
+} from './trainer.js';
+export {
+  createWindowStream,
+  memoryStream,
+  type ProposalSource,
+  type SampleSource,
+  STREAM_START,
+  type StreamCursor,
+  type StreamItem,
+  type TrainingStream,
+  type WindowKind,
+  type WindowStream,
+  type WindowStreamOptions,
+} from './training-stream.js';
 export { getModelWeights, setModelWeights } from './weights.js';
 export {
   type BalanceOptions,

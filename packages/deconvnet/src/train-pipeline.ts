@@ -5,19 +5,19 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { proposeBoxes } from '@deconvnet/edge-boxes';
-import { type Box, type LabelMap, makeSquare, type RgbImage } from '@deconvnet/image';
+import type { LabelMap, RgbImage } from '@deconvnet/image';
 import { ConfusionMatrix, createVocDataset, type Instance, VOC_CLASSES } from '@deconvnet/voc';
-import { makeSample } from './augment.js';
+import { reestimateBatchNorm } from './bn.js';
 import { UsageError } from './errors.js';
+import { initFcnFromDeconvNet } from './fcn-init.js';
 import { type ModelDescriptor, netDescriptor, newDescriptor, saveModelDir } from './model-dir.js';
 import { buildNet, type PresetName } from './model-glue.js';
 import type { SegNet } from './net.js';
 import type { ProgressListener } from './progress.js';
+import { createProposalSource } from './proposal-cache.js';
 import { createSegmenter } from './segmenter.js';
-import type { SgdOptions } from './sgd.js';
-import { type SampleSource, type TrainHistory, train } from './trainer.js';
-import { balanceByRepetition, stage1Windows, stage2Windows, type TrainingWindow } from './windows.js';
+import { type SgdConfig, type TrainHistory, train } from './trainer.js';
+import { createWindowStream, type WindowKind, type WindowStream } from './training-stream.js';
 
 export interface LoadedSample {
   id: string;
@@ -47,7 +47,7 @@ export interface StageConfig {
   epochs: number;
   batchSize?: number;
   accumulate?: number;
-  sgd?: SgdOptions;
+  sgd?: SgdConfig;
   maxSteps?: number;
 }
 
@@ -71,15 +71,26 @@ export interface TrainPipelineOptions {
   seed?: number;
   checkpointEvery?: number;
   resume?: boolean;
-  /** Stage-2 proposals: Edge Boxes candidates per image, IoU threshold, cap per image. */
-  proposals?: { candidates?: number; minIou?: number; maxPerImage?: number };
+  /**
+   * Stage-2 proposals: Edge Boxes candidates per image, IoU threshold, cap per image, and the on-disk cache
+   * (default `<out>/cache/proposals`; null: recompute every epoch).
+   */
+  proposals?: { candidates?: number; minIou?: number; maxPerImage?: number; cacheDir?: string | null };
   /** Re-estimate BN statistics on stage-2 windows at the end (default true). */
   bnReestimate?: boolean;
+  /** Class balancing by repetition: at most this many copies of a window (default 4). */
   maxRepeat?: number;
+  /** Images whose windows are shuffled together (default 16) and images loaded ahead (default 4). */
+  blockImages?: number;
+  prefetch?: number;
   backend?: string;
   onProgress?: ProgressListener;
-  /** Already loaded samples (the demo passes them to avoid reading twice). */
-  trainSamples?: LoadedSample[];
+  /**
+   * FCN-8s initialisation: 'scratch' (default) or 'deconvnet': its conv1_1…conv5_3 from the DeconvNet trained in this
+   * run, BN folded in, standing in for the ImageNet VGG16 both start from in the paper.
+   */
+  fcnInit?: 'scratch' | 'deconvnet';
+  /** Validation samples already in memory (the demo passes them to avoid reading twice). */
   valSamples?: LoadedSample[];
 }
 
@@ -90,46 +101,25 @@ export interface TrainPipelineResult {
   timings: { stage: string; seconds: number }[];
 }
 
-function windowSource(
-  samples: readonly LoadedSample[],
-  windows: readonly TrainingWindow[],
-  inputSize: number,
-): SampleSource {
-  return {
-    count: windows.length,
-    get(index, rng) {
-      const w = windows[index]!;
-      const s = samples[w.image]!;
-      const inst = w.instanceId !== undefined ? s.instances.find((i) => i.id === w.instanceId) : undefined;
-      return makeSample(
-        s.image,
-        s.label,
-        w.box,
-        rng,
-        { inputSize },
-        inst ? { mask: inst.mask, classId: inst.classIndex } : undefined,
-      );
-    },
-  };
-}
+type ValSource = Iterable<{ image: RgbImage; label: LabelMap }> | AsyncIterable<{ image: RgbImage; label: LabelMap }>;
 
 /** Whole-image mIoU of a net on validation samples (no proposals, no CRF): the per-epoch validation signal. */
-export function validator(
-  net: SegNet,
-  samples: readonly LoadedSample[],
-  classes: readonly string[],
-): () => Promise<number> {
+export function validator(net: SegNet, samples: ValSource, classes: readonly string[]): () => Promise<number> {
   return async () => {
     const seg = createSegmenter({ model: net, proposals: false, crf: false, ensemble: 'none' });
     const cm = new ConfusionMatrix(classes.length);
-    for (const s of samples) cm.add(s.label, (await seg.segment(s.image)).labels);
-    seg.dispose();
+    try {
+      for await (const s of samples) cm.add(s.label, (await seg.segment(s.image)).labels);
+    } finally {
+      seg.dispose();
+    }
     const m = cm.metrics([...classes]);
     return Number.isFinite(m.meanIoU) ? m.meanIoU : 0;
   };
 }
 
 export async function trainPipeline(o: TrainPipelineOptions): Promise<TrainPipelineResult> {
+  let t0 = 0;
   const emit = o.onProgress ?? (() => {});
   const classes = [...VOC_CLASSES];
   const seed = o.seed ?? 1;
@@ -137,18 +127,26 @@ export async function trainPipeline(o: TrainPipelineOptions): Promise<TrainPipel
   const t = () => performance.now() / 1000;
   await mkdir(join(o.out, 'checkpoints'), { recursive: true });
 
-  let t0 = t();
-  const trainSamples =
-    o.trainSamples ??
-    (await loadSplit(o.root, o.split ?? 'train', { ...(o.trainLimit !== undefined ? { limit: o.trainLimit } : {}) }));
-  const valSamples =
+  // Training images are streamed (bounded memory); shuffling is the window stream's (per epoch, seeded).
+  const dataset = await createVocDataset({
+    root: o.root,
+    split: o.split ?? 'train',
+    shuffle: true,
+    seed,
+    instances: 'if-present',
+    ...(o.trainLimit !== undefined ? { limit: o.trainLimit } : {}),
+  });
+  if (dataset.size === 0) throw new UsageError(`${o.root}: the ${o.split ?? 'train'} split is empty`);
+  // Validation streams too: a VOC dataset without shuffling yields the same images in the same order every time.
+  const valSource: ValSource | undefined =
     o.valSamples ??
     (o.valSplit
-      ? await loadSplit(o.root, o.valSplit, { ...(o.valLimit !== undefined ? { limit: o.valLimit } : {}) })
-      : []);
-  if (trainSamples.length === 0) throw new UsageError(`${o.root}: the ${o.split ?? 'train'} split is empty`);
-  if (!o.trainSamples) timings.push({ stage: 'load data', seconds: t() - t0 });
-
+      ? await createVocDataset({
+          root: o.root,
+          split: o.valSplit,
+          ...(o.valLimit !== undefined ? { limit: o.valLimit } : {}),
+        })
+      : undefined);
   const build = {
     preset: o.preset,
     numClasses: classes.length,
@@ -162,7 +160,7 @@ export async function trainPipeline(o: TrainPipelineOptions): Promise<TrainPipel
     every: o.checkpointEvery ?? 20,
     resume: o.resume ?? false,
   });
-  const validate = valSamples.length ? validator(deconvnet, valSamples, classes) : undefined;
+  const validate = valSource ? validator(deconvnet, valSource, classes) : undefined;
   const histories: { stage1?: TrainHistory; stage2?: TrainHistory; fcn?: TrainHistory } = {};
   const common = (c: StageConfig) => ({
     epochs: c.epochs,
@@ -171,19 +169,42 @@ export async function trainPipeline(o: TrainPipelineOptions): Promise<TrainPipel
     ...(c.sgd ? { sgd: c.sgd } : {}),
     ...(c.maxSteps !== undefined ? { maxSteps: c.maxSteps } : {}),
   });
+  const p = o.proposals ?? {};
+  const cacheDir = p.cacheDir === undefined ? join(o.out, 'cache', 'proposals') : p.cacheDir;
+  const proposals = createProposalSource({
+    candidates: p.candidates ?? 1000,
+    ...(cacheDir ? { dir: cacheDir } : {}),
+  });
+  const stream = (kind: WindowKind, streamSeed: number, inputSize: number) =>
+    createWindowStream({
+      dataset,
+      kind,
+      inputSize,
+      seed: streamSeed,
+      maxRepeat: o.maxRepeat ?? 4,
+      ...(o.blockImages !== undefined ? { blockImages: o.blockImages } : {}),
+      ...(o.prefetch !== undefined ? { prefetch: o.prefetch } : {}),
+      ...(kind === 'stage2' ? { proposals, minIou: p.minIou ?? 0.5, maxPerImage: p.maxPerImage ?? 16 } : {}),
+      name: kind,
+      onProgress: emit,
+    });
+  const describe = (s: WindowStream) =>
+    s.classWindows
+      .map((n, c) => (n > 0 ? `${classes[c]} ${n}×${s.repeats[c]}` : ''))
+      .filter(Boolean)
+      .join(', ');
 
+  let bnStream: WindowStream | undefined;
   if (o.stage === '1' || o.stage === 'both') {
     t0 = t();
-    const windows = balanceByRepetition(
-      trainSamples.flatMap((s, i) => stage1Windows(i, s.instances)),
-      { maxRepeat: o.maxRepeat ?? 4 },
-    );
-    if (windows.length === 0)
+    const s1 = await stream('stage1', seed + 1, S);
+    if (s1.count === 0)
       throw new UsageError(`${o.root}: no object instances in the training split (SegmentationObject missing?)`);
-    emit({ kind: 'log', message: `stage 1: ${windows.length} object-centred windows (after class balancing)` });
+    emit({ kind: 'log', message: `stage 1: ${s1.count} object-centred windows per epoch (${describe(s1)})` });
+    bnStream = s1;
     histories.stage1 = await train({
       net: deconvnet,
-      data: windowSource(trainSamples, windows, S),
+      data: s1,
       name: 'stage1',
       ...common(o.stage1),
       seed: seed + 1,
@@ -194,30 +215,24 @@ export async function trainPipeline(o: TrainPipelineOptions): Promise<TrainPipel
     timings.push({ stage: 'train DeconvNet stage 1', seconds: t() - t0 });
   }
 
-  let stage2Windows_: TrainingWindow[] = [];
   if (o.stage === '2' || o.stage === 'both') {
     t0 = t();
-    const p = o.proposals ?? {};
-    emit({ kind: 'start', task: 'proposals', total: trainSamples.length });
-    const all: TrainingWindow[] = [];
-    trainSamples.forEach((s, i) => {
-      const boxes: Box[] = proposeBoxes(s.image, { maxBoxes: p.candidates ?? 1000 });
-      all.push(...stage2Windows(i, boxes, s.instances, { minIou: p.minIou ?? 0.5, maxPerImage: p.maxPerImage ?? 16 }));
-      emit({ kind: 'update', task: 'proposals', current: i + 1, total: trainSamples.length });
-    });
-    emit({ kind: 'end', task: 'proposals', seconds: t() - t0, metrics: { windows: all.length } });
+    const s2 = await stream('stage2', seed + 2, S);
     timings.push({ stage: 'Edge Boxes for stage 2', seconds: t() - t0 });
-    stage2Windows_ = balanceByRepetition(all, { maxRepeat: o.maxRepeat ?? 4 });
-    if (stage2Windows_.length === 0) {
+    if (s2.count === 0) {
       throw new UsageError(
         `${o.root}: no Edge Boxes proposal reaches IoU ${p.minIou ?? 0.5} with an object; lower the threshold`,
       );
     }
-    emit({ kind: 'log', message: `stage 2: ${stage2Windows_.length} proposal windows with IoU ≥ ${p.minIou ?? 0.5}` });
+    emit({
+      kind: 'log',
+      message: `stage 2: ${s2.count} proposal windows per epoch with IoU ≥ ${p.minIou ?? 0.5} (${describe(s2)})`,
+    });
+    bnStream = s2;
     t0 = t();
     histories.stage2 = await train({
       net: deconvnet,
-      data: windowSource(trainSamples, stage2Windows_, S),
+      data: s2,
       name: 'stage2',
       ...common(o.stage2),
       seed: seed + 2,
@@ -229,10 +244,10 @@ export async function trainPipeline(o: TrainPipelineOptions): Promise<TrainPipel
   }
 
   let bnReestimated = false;
-  if (o.bnReestimate ?? true) {
+  if ((o.bnReestimate ?? true) && bnStream) {
     t0 = t();
-    const src = stage2Windows_.length ? stage2Windows_ : trainSamples.flatMap((s, i) => stage1Windows(i, s.instances));
-    bnReestimated = await reestimateBn(deconvnet, windowSource(trainSamples, src, S), seed + 3);
+    // A permutation of the last stage's windows that training did not use (epoch numbers past the last one).
+    bnReestimated = await reestimateBatchNorm(deconvnet, bnStream, 1_000_000);
     if (bnReestimated) timings.push({ stage: 'BN re-estimation', seconds: t() - t0 });
   }
 
@@ -240,19 +255,21 @@ export async function trainPipeline(o: TrainPipelineOptions): Promise<TrainPipel
   if (o.fcn) {
     t0 = t();
     fcn = buildNet('fcn', { ...build, inputSize: S, seed: seed + 10 });
-    const whole = trainSamples.map((s, i) => ({
-      image: i,
-      box: makeSquare({ x: 0, y: 0, width: s.image.width, height: s.image.height }),
-      classId: 0,
-    }));
+    if (o.fcnInit === 'deconvnet') {
+      const copied = initFcnFromDeconvNet(fcn.model, deconvnet.model);
+      emit({
+        kind: 'log',
+        message: `fcn: ${copied.length} conv layers initialised from the DeconvNet encoder (BN folded)`,
+      });
+    }
     histories.fcn = await train({
       net: fcn,
-      data: windowSource(trainSamples, whole, fcn.inputSize),
+      data: await stream('whole', seed + 4, fcn.inputSize),
       name: 'fcn',
       ...common(o.fcnStage),
       seed: seed + 4,
       checkpoint: ckpt('fcn'),
-      ...(valSamples.length ? { validate: validator(fcn, valSamples, classes) } : {}),
+      ...(valSource ? { validate: validator(fcn, valSource, classes) } : {}),
       onProgress: emit,
     });
     timings.push({ stage: 'train FCN-8s', seconds: t() - t0 });
@@ -273,19 +290,14 @@ export async function trainPipeline(o: TrainPipelineOptions): Promise<TrainPipel
       inputSize: S,
       stage1: o.stage1,
       stage2: o.stage2,
-      fcn: o.fcn ? o.fcnStage : null,
-      proposals: o.proposals ?? {},
+      fcn: o.fcn ? { ...o.fcnStage, init: o.fcnInit ?? 'scratch' } : null,
+      proposals: { ...p, cacheDir: cacheDir ?? null },
+      maxRepeat: o.maxRepeat ?? 4,
       seed,
-      trainImages: trainSamples.length,
-      valImages: valSamples.length,
+      trainImages: dataset.size,
+      valImages: o.valSamples?.length ?? (valSource && 'size' in valSource ? valSource.size : 0),
     },
   };
   await saveModelDir(o.out, descriptor, { deconvnet, ...(fcn ? { fcn } : {}) });
   return { descriptor, deconvnet, ...(fcn ? { fcn } : {}), timings };
-}
-
-/** BN statistics re-estimation over training windows (deconvnet.md §2.1), when @deconvnet/model provides it. */
-async function reestimateBn(net: SegNet, data: SampleSource, seed: number): Promise<boolean> {
-  const { reestimateBatchNorm } = await import('./bn.js');
-  return reestimateBatchNorm(net, data, seed);
 }

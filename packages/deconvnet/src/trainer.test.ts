@@ -5,8 +5,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from './rng.js';
+import { writeTensorFile } from './tensor-file.js';
 import { tinyNet } from './test-helpers.js';
-import { type SampleSource, train } from './trainer.js';
+import { train } from './trainer.js';
+import { memoryStream, type SampleSource } from './training-stream.js';
 import { getModelWeights, setModelWeights } from './weights.js';
 
 beforeAll(async () => {
@@ -15,7 +17,7 @@ beforeAll(async () => {
 });
 
 /** 10 samples of 8×8: random colours, label = which channel is brightest; sample content also depends on the RNG. */
-function source(failAt?: { calls: number }): SampleSource {
+function samples(failAt?: { calls: number }): SampleSource {
   let calls = 0;
   return {
     count: 10,
@@ -36,6 +38,8 @@ function source(failAt?: { calls: number }): SampleSource {
   };
 }
 
+const src = (failAt?: { calls: number }) => memoryStream(samples(failAt), 9);
+
 const opts = {
   epochs: 3,
   batchSize: 2,
@@ -48,7 +52,7 @@ const opts = {
 describe('train', () => {
   it('loss falls on a learnable task, and the history has one entry per step and per epoch', async () => {
     const net = tinyNet(8, 3, 1);
-    const h = await train({ net, data: source(), ...opts, epochs: 10, validate: () => 0.5 });
+    const h = await train({ net, data: src(), ...opts, epochs: 10, validate: () => 0.5 });
     expect(h.loss).toHaveLength(20); // floor(10 / (2·2)) = 2 steps per epoch × 10 epochs
     expect(h.validation.map((v) => v[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const first = h.loss.slice(0, 3).reduce((s, v) => s + v[1], 0) / 3;
@@ -64,7 +68,7 @@ describe('train', () => {
     const init = getModelWeights(a.model);
     const ha = await train({
       net: a,
-      data: source(),
+      data: src(),
       ...opts,
       checkpoint: { path: join(dir, 'a.ckpt'), every: 2 },
       validate: () => 0.25,
@@ -76,7 +80,7 @@ describe('train', () => {
     setModelWeights(b.model, init);
     const ck = { path: join(dir, 'b.ckpt'), every: 2, resume: true };
     await expect(
-      train({ net: b, data: source({ calls: 14 }), ...opts, checkpoint: ck, validate: () => 0.25 }),
+      train({ net: b, data: src({ calls: 14 }), ...opts, checkpoint: ck, validate: () => 0.25 }),
     ).rejects.toThrow(/simulated crash/);
     b.model.dispose();
     // A fresh process: different initial weights, everything must come from the checkpoint (step 2).
@@ -84,7 +88,7 @@ describe('train', () => {
     const logs: string[] = [];
     const hc = await train({
       net: c,
-      data: source(),
+      data: src(),
       ...opts,
       checkpoint: ck,
       validate: () => 0.25,
@@ -104,11 +108,11 @@ describe('train', () => {
   it('refuses a checkpoint made with another batch configuration', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
     const net = tinyNet(8, 3, 5);
-    await train({ net, data: source(), ...opts, epochs: 1, checkpoint: { path: join(dir, 'x.ckpt'), every: 1 } });
+    await train({ net, data: src(), ...opts, epochs: 1, checkpoint: { path: join(dir, 'x.ckpt'), every: 1 } });
     await expect(
       train({
         net,
-        data: source(),
+        data: src(),
         ...opts,
         batchSize: 1,
         checkpoint: { path: join(dir, 'x.ckpt'), every: 1, resume: true },
@@ -117,11 +121,24 @@ describe('train', () => {
     net.model.dispose();
   });
 
+  it('refuses a checkpoint of the old format (version 1) with a clear error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ckpt-'));
+    const net = tinyNet(8, 3, 5);
+    const path = join(dir, 'old.ckpt');
+    const before = tf.memory().numTensors;
+    await writeTensorFile(path, { format: 'deconvnet-checkpoint', version: 1, name: 'stage1', step: 2 }, []);
+    await expect(train({ net, data: src(), ...opts, checkpoint: { path, every: 1, resume: true } })).rejects.toThrow(
+      /old\.ckpt: checkpoint format version 1 .*cannot be resumed by version 2; delete it or train without --resume/,
+    );
+    expect(tf.memory().numTensors).toBe(before); // the trainer's buffers were freed
+    net.model.dispose();
+  });
+
   it('does not leak tensors', async () => {
     const net = tinyNet(8, 3, 2);
-    await train({ net, data: source(), ...opts, epochs: 1 });
+    await train({ net, data: src(), ...opts, epochs: 1 });
     const before = tf.memory().numTensors;
-    await train({ net, data: source(), ...opts, epochs: 2 });
+    await train({ net, data: src(), ...opts, epochs: 2 });
     expect(tf.memory().numTensors).toBe(before);
     net.model.dispose();
   });

@@ -1,25 +1,48 @@
 /**
- * The training loop shared by both DeconvNet stages and FCN-8s: seeded sample order and augmentation, gradient
- * accumulation, SGD momentum with step LR, validation per epoch, atomic checkpoints every N steps and exact
- * `resume` (weights incl. BN statistics, velocities, step, epoch position and RNG state are all in the checkpoint,
- * together with the loss/validation history).
+ * The training loop shared by both DeconvNet stages and FCN-8s. Data come from a {@link TrainingStream} (bounded
+ * memory, seeded order and augmentation); SGD is @deconvnet/model's `createTrainer` (Caffe's solver: momentum,
+ * decay, bias ×2, gradient accumulation, step schedule, here with an optional linear warm-up); validation per epoch;
+ * atomic checkpoints every N steps and an exact `resume`: weights incl. BN statistics, the optimizer state, the step,
+ * the epoch and the position in the stream are all in the checkpoint, together with the loss/validation history.
  */
 import { existsSync } from 'node:fs';
-import type { LabelMap, RgbImage } from '@deconvnet/image';
+import { createTrainer, type Trainer, type TrainerState } from '@deconvnet/model';
 import * as tf from '@tensorflow/tfjs-core';
+import type { TrainingSample } from './augment.js';
 import type { SegNet } from './net.js';
-import { preprocessImages, segmentationLoss } from './preprocess.js';
+import { preprocessImages } from './preprocess.js';
 import type { ProgressListener } from './progress.js';
-import { Rng, type RngState } from './rng.js';
-import { SgdMomentum, type SgdOptions } from './sgd.js';
 import { readTensorFile, writeTensorFile } from './tensor-file.js';
+import { STREAM_START, type StreamCursor, type StreamItem, type TrainingStream } from './training-stream.js';
 import { getModelWeights, setModelWeights } from './weights.js';
 
-export interface SampleSource {
-  /** Number of distinct samples (windows) in one epoch. */
-  readonly count: number;
-  /** Materialises sample `index`; all randomness must come from `rng`. */
-  get(index: number, rng: Rng): { image: RgbImage; label: LabelMap };
+/** SGD settings as plain data (they are stored in the model descriptor). */
+export interface SgdConfig {
+  /** Base learning rate (paper 0.01). */
+  lr?: number;
+  /** Default 0.9. */
+  momentum?: number;
+  /** Default 5e-4. */
+  weightDecay?: number;
+  /** Multiply the rate by `gamma` every `stepSize` optimizer steps (0 = constant rate; Caffe's "step" policy). */
+  stepSize?: number;
+  /** Default 0.1. */
+  gamma?: number;
+  /** Ramp the rate linearly from lr/warmup to lr over the first `warmup` steps (default 0: none). */
+  warmup?: number;
+  /**
+   * Caffe-style lr_mult per layer: the first entry whose regular expression matches a weight's name (e.g.
+   * `^(fc6|fc7|score)`) multiplies its rate, on top of the biases' ×2.
+   */
+  lrMult?: { pattern: string; mult: number }[];
+}
+
+/** The learning rate of optimizer step `step` (0-based) under `sgd`. */
+export function learningRateAt(sgd: SgdConfig, step: number): number {
+  const lr = sgd.lr ?? 0.01;
+  const stepSize = sgd.stepSize ?? 0;
+  const warm = sgd.warmup && step < sgd.warmup ? (step + 1) / sgd.warmup : 1;
+  return lr * warm * (stepSize > 0 ? (sgd.gamma ?? 0.1) ** Math.floor(step / stepSize) : 1);
 }
 
 export interface TrainHistory {
@@ -36,7 +59,7 @@ export interface TrainHistory {
 
 export interface TrainOptions {
   net: SegNet;
-  data: SampleSource;
+  data: TrainingStream;
   /** Name used in progress events and checkpoints ("stage1", "stage2", "fcn"). */
   name: string;
   epochs: number;
@@ -44,7 +67,8 @@ export interface TrainOptions {
   batchSize?: number;
   /** Forward passes per optimizer step (effective batch = batchSize·accumulate). */
   accumulate?: number;
-  sgd?: SgdOptions;
+  sgd?: SgdConfig;
+  /** Recorded in the checkpoint: a resume with another seed is refused. */
   seed?: number;
   /** Stop after this many optimizer steps in total (tests, --max-steps). */
   maxSteps?: number;
@@ -54,16 +78,19 @@ export interface TrainOptions {
   onProgress?: ProgressListener;
 }
 
+export const CHECKPOINT_VERSION = 2;
+
 interface CheckpointMeta {
   format: 'deconvnet-checkpoint';
-  version: 1;
+  version: 2;
   name: string;
   config: { batchSize: number; accumulate: number; epochs: number; count: number; seed: number };
   step: number;
   epoch: number;
   stepInEpoch: number;
-  epochSeed: number;
-  rng: RngState;
+  /** Position in epoch `epoch`'s stream after the last sample of step `step`. */
+  cursor: StreamCursor;
+  optimizer: { passes: number; updates: number };
   history: TrainHistory;
   weightCount: number;
 }
@@ -80,116 +107,147 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
   const B = options.batchSize ?? 4;
   const A = options.accumulate ?? 1;
   const seed = options.seed ?? 1;
+  const sgd = options.sgd ?? {};
   const emit = options.onProgress ?? (() => {});
   if (data.count <= 0) throw new Error(`${name}: no training samples`);
   if (!(B >= 1 && A >= 1 && options.epochs >= 1)) throw new Error(`${name}: batch, accumulate and epochs must be ≥ 1`);
+  // Fewer samples than one step: the epoch is one step, its samples wrap around (tiny datasets, smoke tests).
+  const wraps = data.count < B * A;
   const stepsPerEpoch = Math.max(1, Math.floor(data.count / (B * A)));
   const totalSteps = Math.min(stepsPerEpoch * options.epochs, options.maxSteps ?? Number.POSITIVE_INFINITY);
   const config = { batchSize: B, accumulate: A, epochs: options.epochs, count: data.count, seed };
 
-  const vars = net.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const sgd = new SgdMomentum(
-    vars,
-    options.sgd,
-    net.model.trainableWeights.map((w) => w.originalName),
-  );
-  const rng = new Rng(seed);
+  const trainer: Trainer = createTrainer(net.model, {
+    learningRate: (u) => learningRateAt(sgd, u),
+    momentum: sgd.momentum ?? 0.9,
+    weightDecay: sgd.weightDecay ?? 5e-4,
+    accumulate: A,
+    lrMultiplier: (n) => {
+      const rule = sgd.lrMult?.find((r) => new RegExp(r.pattern).test(n));
+      return (rule?.mult ?? 1) * (/(^|\/)bias(_\d+)?$/.test(n) ? 2 : 1);
+    },
+  });
   let step = 0;
   let epoch = 0;
   let stepInEpoch = 0;
-  let epochSeed = rng.nextUint32();
+  let cursor: StreamCursor = STREAM_START;
   let history: TrainHistory = { loss: [], validation: [], lr: [], seconds: 0, steps: 0, epochs: 0 };
 
   const ck = options.checkpoint;
-  if (ck?.resume && existsSync(ck.path)) {
-    const { meta, arrays } = await readTensorFile(ck.path);
-    const m = meta as CheckpointMeta;
-    if (m?.format !== 'deconvnet-checkpoint' || m.name !== name)
-      throw new ResumeError(`${ck.path}: not a checkpoint of ${name}`);
-    for (const k of Object.keys(config) as (keyof typeof config)[]) {
-      if (k !== 'epochs' && m.config[k] !== config[k]) {
-        throw new ResumeError(`${ck.path}: checkpoint was made with ${k} = ${m.config[k]}, this run has ${config[k]}`);
+  try {
+    if (ck?.resume && existsSync(ck.path)) {
+      const { meta, arrays } = await readTensorFile(ck.path);
+      const m = meta as CheckpointMeta;
+      if (m?.format !== 'deconvnet-checkpoint' || m.name !== name)
+        throw new ResumeError(`${ck.path}: not a checkpoint of ${name}`);
+      if (m.version !== CHECKPOINT_VERSION) {
+        throw new ResumeError(
+          `${ck.path}: checkpoint format version ${m.version} (written by an older deconvnet, before streaming training) cannot be resumed by version ${CHECKPOINT_VERSION}; delete it or train without --resume`,
+        );
       }
+      for (const k of Object.keys(config) as (keyof typeof config)[]) {
+        if (k !== 'epochs' && m.config[k] !== config[k]) {
+          throw new ResumeError(
+            `${ck.path}: checkpoint was made with ${k} = ${m.config[k]}, this run has ${config[k]}${k === 'count' ? ' (the training data changed)' : ''}`,
+          );
+        }
+      }
+      setModelWeights(net.model, arrays.slice(0, m.weightCount), ck.path);
+      const state: TrainerState = {
+        format: 'deconvnet-sgd',
+        version: 1,
+        ...m.optimizer,
+        arrays: arrays.slice(m.weightCount),
+      };
+      try {
+        trainer.setState(state);
+      } catch (e) {
+        throw new ResumeError(`${ck.path}: ${(e as Error).message}`);
+      }
+      ({ step, epoch, stepInEpoch, cursor, history } = m);
+      emit({
+        kind: 'log',
+        message: `${name}: resumed from ${ck.path} at step ${step} (epoch ${epoch + 1}, step ${stepInEpoch} of ${stepsPerEpoch})`,
+      });
     }
-    setModelWeights(net.model, arrays.slice(0, m.weightCount), ck.path);
-    sgd.setState(arrays.slice(m.weightCount));
-    ({ step, epoch, stepInEpoch, epochSeed, history } = m);
-    rng.setState(m.rng);
-    emit({
-      kind: 'log',
-      message: `${name}: resumed from ${ck.path} at step ${step} (epoch ${epoch + 1}, step ${stepInEpoch} of ${stepsPerEpoch})`,
-    });
+  } catch (e) {
+    trainer.dispose();
+    throw e;
   }
 
   const save = async () => {
     if (!ck) return;
+    const state = trainer.getState();
     const meta: CheckpointMeta = {
       format: 'deconvnet-checkpoint',
-      version: 1,
+      version: CHECKPOINT_VERSION,
       name,
       config,
       step,
       epoch,
       stepInEpoch,
-      epochSeed,
-      rng: rng.getState(),
+      cursor,
+      optimizer: { passes: state.passes, updates: state.updates },
       history,
       weightCount: net.model.weights.length,
     };
-    await writeTensorFile(ck.path, meta, [...getModelWeights(net.model), ...sgd.getState()]);
+    await writeTensorFile(ck.path, meta, [...getModelWeights(net.model), ...state.arrays]);
   };
 
   const t0 = performance.now() - history.seconds * 1000;
   emit({ kind: 'start', task: name, total: totalSteps });
   emit({ kind: 'update', task: name, current: step, total: totalSteps });
-  let order = epochOrder(data.count, epochSeed);
+  let stream: AsyncIterator<StreamItem> | undefined;
+  const next = async (): Promise<StreamItem> => {
+    stream ??= data.samples(epoch, cursor)[Symbol.asyncIterator]();
+    let r = await stream.next();
+    if (r.done && wraps) {
+      stream = data.samples(epoch)[Symbol.asyncIterator]();
+      r = await stream.next();
+    }
+    if (r.done) throw new Error(`${name}: the data stream of epoch ${epoch + 1} ended before ${data.count} samples`);
+    return r.value;
+  };
   try {
     while (step < totalSteps) {
       let lossSum = 0;
-      let acc: tf.Tensor[] | null = null;
+      const lr = trainer.learningRate();
+      let last: StreamCursor = cursor;
       for (let a = 0; a < A; a++) {
-        const samples = [];
+        const batch: TrainingSample[] = [];
         for (let b = 0; b < B; b++) {
-          const k = (stepInEpoch * A * B + a * B + b) % data.count;
-          samples.push(data.get(order[k]!, rng));
+          const item = await next();
+          batch.push(item.sample);
+          last = item.next;
         }
-        const { loss, grads } = gradients(net, vars, samples);
-        lossSum += loss;
-        if (!acc) acc = grads;
-        else {
-          const next: tf.Tensor[] = acc.map((g, i) => tf.add(g, grads[i]!));
-          tf.dispose([...acc, ...grads]);
-          acc = next;
+        const { x, y } = toTensors(batch);
+        try {
+          lossSum += (await trainer.step(x, y)).loss;
+        } finally {
+          tf.dispose([x, y]);
         }
       }
-      const mean: tf.NamedTensorMap = {};
-      tf.tidy(() => {
-        vars.forEach((v, i) => {
-          mean[v.name] = tf.keep(A === 1 ? acc![i]!.clone() : tf.div(acc![i]!, A));
-        });
-      });
-      tf.dispose(acc!);
-      const lr = sgd.lrAt(step);
-      if (history.lr.length === 0 || history.lr[history.lr.length - 1]![1] !== lr) history.lr.push([step, lr]);
-      sgd.apply(mean, step);
-      tf.dispose(Object.values(mean));
       const loss = lossSum / A;
       if (!Number.isFinite(loss))
         throw new Error(`${name}: loss became ${loss} at step ${step + 1} (learning rate ${lr} too high?)`);
+      if (history.lr.length === 0 || history.lr[history.lr.length - 1]![1] !== lr) history.lr.push([step, lr]);
       history.loss.push([step + 1, loss]);
       step++;
       stepInEpoch++;
+      cursor = last;
       emit({ kind: 'update', task: name, current: step, total: totalSteps, metrics: { epoch: epoch + 1, loss, lr } });
       if (stepInEpoch >= stepsPerEpoch) {
+        // The samples left over after the last full step are dropped; the next epoch starts a fresh permutation.
         epoch++;
         stepInEpoch = 0;
+        cursor = STREAM_START;
+        await stream?.return?.();
+        stream = undefined;
         if (options.validate) {
           const miou = await options.validate();
           history.validation.push([epoch, miou]);
           emit({ kind: 'log', message: `${name}: epoch ${epoch} validation mIoU ${(miou * 100).toFixed(1)}` });
         }
-        epochSeed = rng.nextUint32();
-        order = epochOrder(data.count, epochSeed);
       }
       history.steps = step;
       history.epochs = epoch;
@@ -198,47 +256,28 @@ export async function train(options: TrainOptions): Promise<TrainHistory> {
     }
     // A run capped by maxSteps mid-epoch still ends with a validation point (x = fractional epoch).
     const at = Number((step / stepsPerEpoch).toFixed(4));
-    const last = history.validation[history.validation.length - 1];
-    if (options.validate && stepInEpoch > 0 && (!last || last[0] < at)) {
+    const lastVal = history.validation[history.validation.length - 1];
+    if (options.validate && stepInEpoch > 0 && (!lastVal || lastVal[0] < at)) {
       const miou = await options.validate();
       history.validation.push([at, miou]);
       emit({ kind: 'log', message: `${name}: validation mIoU ${(miou * 100).toFixed(1)} after ${at} epochs` });
       if (ck) await save();
     }
   } finally {
-    sgd.dispose();
+    await stream?.return?.();
+    trainer.dispose();
   }
   history.seconds = (performance.now() - t0) / 1000;
   emit({ kind: 'end', task: name, seconds: history.seconds, metrics: { steps: step } });
   return history;
 }
 
-function epochOrder(count: number, seed: number): number[] {
-  return new Rng(seed).shuffle(Array.from({ length: count }, (_, i) => i));
-}
-
-function gradients(
-  net: SegNet,
-  vars: tf.Variable[],
-  samples: { image: RgbImage; label: LabelMap }[],
-): { loss: number; grads: tf.Tensor[] } {
+function toTensors(samples: readonly TrainingSample[]): { x: tf.Tensor4D; y: tf.Tensor3D } {
   const x = preprocessImages(samples.map((s) => s.image));
   const { width: w, height: h } = samples[0]!.label;
   const lab = new Int32Array(samples.length * w * h);
   samples.forEach((s, i) => {
     lab.set(s.label.data, i * w * h);
   });
-  const y = tf.tensor3d(lab, [samples.length, h, w], 'int32');
-  try {
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = net.model.apply(x, { training: true }) as tf.Tensor;
-      return segmentationLoss(logits, y);
-    }, vars);
-    const loss = value.dataSync()[0]!;
-    value.dispose();
-    return { loss, grads: vars.map((v) => grads[v.name] ?? tf.zerosLike(v)) };
-  } finally {
-    x.dispose();
-    y.dispose();
-  }
+  return { x, y: tf.tensor3d(lab, [samples.length, h, w], 'int32') };
 }

@@ -36,4 +36,12 @@ export { Unpooling, type UnpoolingArgs, unpool } from './layers/unpooling.js';
 export { type SegmentationLossOptions, segmentationLoss } from './loss.js';
 export { CAFFE_MEAN_BGR, labelsToTensor, type PreprocessOptions, preprocess, toScoreMaps } from './preprocess.js';
 export { type ReestimateOptions, type ReestimateResult, reestimateBatchNorm } from './training/batch-norm-stats.js';
-export { createTrainer, type StepResult, stepSchedule, type Trainer, type TrainerOptions } from './training/trainer.js';
+export {
+  createTrainer,
+  type StepResult,
+  stepSchedule,
+  type Trainer,
+  type TrainerOptions,
+  type TrainerState,
+  type TrainerStateArray,
+} from './training/trainer.js';

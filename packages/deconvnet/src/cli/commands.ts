@@ -85,6 +85,12 @@ export async function trainCommand(opts: Opts): Promise<void> {
   const batch = intOption('batch', opts.batch, 1, 4096) ?? 4;
   const accumulate = intOption('accumulate', opts.accumulate, 1, 4096) ?? 1;
   const lr = numberOption('lr', opts.lr, 0, 10) ?? 0.01;
+  const stepSize = intOption('lr-step', opts.lrStep, 0) ?? 0;
+  const fcnInit = choiceOption('fcn-init', String(opts.fcnInit ?? 'scratch'), ['scratch', 'deconvnet'] as const)!;
+  const warmup = intOption('warmup', opts.warmup, 0) ?? 0;
+  const cacheOpt = stringOption('proposal-cache', opts.proposalCache);
+  const cacheDir =
+    cacheOpt === 'none' ? null : !cacheOpt || cacheOpt === 'MODELDIR/cache/proposals' ? undefined : cacheOpt;
   const every = intOption('checkpoint-every', opts.checkpointEvery, 1) ?? 20;
   const maxSteps = intOption('max-steps', opts.maxSteps, 1);
   const seed = intOption('seed', opts.seed, 0, 2 ** 31) ?? 1;
@@ -102,13 +108,20 @@ export async function trainCommand(opts: Opts): Promise<void> {
   const { trainPipeline } = await import('../train-pipeline.js');
   const r = createRenderer();
   r.listener({ kind: 'log', message: `backend: ${backend.name}` });
-  const st = { epochs, batchSize: batch, accumulate, sgd: { lr }, ...(maxSteps !== undefined ? { maxSteps } : {}) };
+  const st = {
+    epochs,
+    batchSize: batch,
+    accumulate,
+    sgd: { lr, stepSize, warmup },
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
+  };
   try {
     const res = await trainPipeline({
       root,
       out,
       stage,
       fcn: Boolean(opts.fcn),
+      fcnInit,
       preset,
       stage1: st,
       stage2: st,
@@ -119,7 +132,7 @@ export async function trainCommand(opts: Opts): Promise<void> {
       checkpointEvery: every,
       resume: Boolean(opts.resume),
       bnReestimate: opts.bnReestimate !== false,
-      proposals: { candidates, minIou },
+      proposals: { candidates, minIou, ...(cacheDir !== undefined ? { cacheDir } : {}) },
       backend: backend.name,
       onProgress: r.listener,
     });
