@@ -51,7 +51,12 @@ export function refineWithCrf(
     compat: c.bilateral.compat,
     normalization: c.normalization,
   });
-  const q = crf.inference(c.iterations);
+  let q: Float32Array;
+  try {
+    q = crf.inference(c.iterations); // a fresh array: it outlives dispose()
+  } finally {
+    crf.dispose(); // hands the kernel memories to the pool for the next image
+  }
   const labels = argmaxLabels({ width, height, channels, data: q });
   return { labels, marginals: { width, height, channels, data: q } };
 }

@@ -33,7 +33,7 @@ export {
   saveModelDir,
 } from './model-dir.js';
 export { buildNet, MEAN_BGR, type NetBuildOptions, type PresetName } from './model-glue.js';
-export { type NetKind, predictScoreMaps, type SegNet } from './net.js';
+export { type NetKind, predictScoreBatch, predictScoreMaps, type SegNet } from './net.js';
 export { type ProgressEvent, type ProgressListener, silent } from './progress.js';
 export { createProposalSource, type ProposalCacheOptions } from './proposal-cache.js';
 export { type ReportData, type ReportSample, renderReport, writeReport } from './report.js';

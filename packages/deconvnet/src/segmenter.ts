@@ -17,7 +17,7 @@ import {
 import { proposeBoxes } from '@deconvnet/edge-boxes';
 import { type Box, type LabelMap, makeSquare, type RgbImage, type ScoreMap } from '@deconvnet/image';
 import { argmaxLabels, type CrfConfig, refineWithCrf } from './crf.js';
-import { predictScoreMaps, type SegNet } from './net.js';
+import { predictScoreBatch, type SegNet } from './net.js';
 import type { VariantName } from './results.js';
 
 export interface ProposalConfig {
@@ -127,7 +127,7 @@ export function createSegmenter(config: SegmenterConfig): Segmenter {
     for (let i = 0; i < windows.length; i += batch) {
       const ws = windows.slice(i, i + batch);
       const crops = ws.map((w) => cropWindow(image, w, { size: S }));
-      agg.addBatch(predictScoreMaps(config.model, crops, batch), ws);
+      agg.addBatch(predictScoreBatch(config.model, crops), ws);
     }
     timings.deconvnet = now() - t0;
     return agg;
@@ -145,7 +145,7 @@ export function createSegmenter(config: SegmenterConfig): Segmenter {
       mode: 'max',
       maxFloor: Number.NEGATIVE_INFINITY,
     });
-    agg.addBatch(predictScoreMaps(net, [crop], 1), [win]);
+    agg.addBatch(predictScoreBatch(net, [crop]), [win]);
     const scores = agg.result().scores;
     agg.dispose();
     timings.fcn = now() - t0;
