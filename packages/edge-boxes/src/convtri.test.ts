@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convTri } from './convtri.js';
+import { convTri, convTriBytesInto, convTriInto } from './convtri.js';
 import { rng } from './test-helpers.js';
 
 /** Symmetric (edge-repeating) index by explicit unfolding, independent of the implementation's formula. */
@@ -59,5 +59,34 @@ describe('convTri', () => {
     expect(Array.from(convTri(src, 2, 2, 0))).toEqual([1, 2, 3, 4]);
     expect(() => convTri(src, 2, 2, 1.5)).toThrow(/radius/);
     expect(() => convTri(src, 3, 2, 1)).toThrow(/values/);
+  });
+});
+
+describe('convTriInto / convTriBytesInto (several channels at once)', () => {
+  it.each([
+    [4, 37, 23],
+    [1, 5, 4],
+    [4, 3, 5], // radius larger than the image
+    [0, 6, 3],
+    [17, 40, 30], // beyond int32's range: the float64 fallback
+  ])('equal convTri of each channel bit for bit (r=%i, %i×%i)', (r, w, h) => {
+    const rand = rng(r * 31 + w * h);
+    const n = w * h;
+    const bytes = Uint8Array.from({ length: 3 * n }, () => Math.floor(rand() * 256));
+    const floats = Float32Array.from({ length: 3 * n }, () => rand() * 3 - 1);
+    const fromBytes = new Float32Array(3 * n);
+    const fromFloats = new Float32Array(3 * n);
+    convTriBytesInto(bytes, w, h, r, fromBytes);
+    convTriInto(floats, w, h, 3, r, fromFloats);
+    for (let c = 0; c < 3; c++) {
+      const pb = Float32Array.from({ length: n }, (_, i) => bytes[3 * i + c]!);
+      const pf = Float32Array.from({ length: n }, (_, i) => floats[3 * i + c]!);
+      const wb = convTri(pb, w, h, r);
+      const wf = convTri(pf, w, h, r);
+      for (let i = 0; i < n; i++) {
+        expect(fromBytes[3 * i + c]).toBe(wb[i]);
+        expect(fromFloats[3 * i + c]).toBe(wf[i]);
+      }
+    }
   });
 });

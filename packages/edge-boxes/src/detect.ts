@@ -1,10 +1,10 @@
 import { assertRgbImage, ImageError, type RgbImage, resizeRgb, resizeScoreMap } from '@deconvnet/image';
 import { type ColorSpace, colorPlanes } from './colorspace.js';
-import { convTri } from './convtri.js';
+import { convTriBytesInto, convTriInto } from './convtri.js';
 import type { EdgeMap } from './edgemap.js';
 import { edgeNms } from './edgenms.js';
-import { gradientMag } from './gradient.js';
-import { edgeOrientation } from './orientation.js';
+import { gradientMagInto } from './gradient.js';
+import { edgeOrientationInto } from './orientation.js';
 
 export interface DetectEdgesOptions {
   /** Triangle smoothing radius before the gradient (edgeBoxes.m's alternative: 4). */
@@ -36,7 +36,15 @@ function resolve(opts: DetectEdgesOptions): Required<DetectEdgesOptions> {
   for (const k of Object.keys(opts)) {
     if (!KEYS.has(k)) throw new ImageError('detectEdges options', `unknown option "${k}"`);
   }
-  const o = { ...DEFAULT_DETECT_OPTIONS, ...opts };
+  // one fixed shape (a spread's object shape varied between calls and deoptimised detectEdges every time)
+  const d = DEFAULT_DETECT_OPTIONS;
+  const o: Required<DetectEdgesOptions> = {
+    smoothRadius: opts.smoothRadius ?? d.smoothRadius,
+    orientationRadius: opts.orientationRadius ?? d.orientationRadius,
+    nmsRadius: opts.nmsRadius ?? d.nmsRadius,
+    colorSpace: opts.colorSpace ?? d.colorSpace,
+    scales: opts.scales ?? d.scales,
+  };
   for (const k of ['smoothRadius', 'orientationRadius', 'nmsRadius'] as const) {
     if (!Number.isInteger(o[k]) || o[k] < 0 || o[k] > 64) {
       throw new ImageError(`detectEdges options.${k}`, `must be an integer in [0, 64], got ${o[k]}`);
@@ -54,11 +62,32 @@ function resolve(opts: DetectEdgesOptions): Required<DetectEdgesOptions> {
   return o;
 }
 
-/** Un-thinned gradient map of one image: max-channel gradient magnitude of the triangle-smoothed image. */
-function gradientMap(image: RgbImage, o: Required<DetectEdgesOptions>): Float32Array {
+/**
+ * Un-thinned gradient map of one image into `out`: max-channel gradient magnitude of the triangle-smoothed image.
+ * Returns its maximum.
+ */
+function gradientMap(
+  image: RgbImage,
+  o: Required<DetectEdgesOptions>,
+  out: Float32Array,
+  smooth: Float32Array,
+): number {
   const { width, height } = image;
-  const planes = colorPlanes(image, o.colorSpace).map((p) => convTri(p, width, height, o.smoothRadius));
-  return gradientMag(planes, width, height);
+  // RGB is smoothed straight from the bytes (the values of colorPlanes' float planes)
+  if (o.colorSpace === 'rgb') convTriBytesInto(image.data, width, height, o.smoothRadius, smooth);
+  else convTriInto(interleave(colorPlanes(image, o.colorSpace)), width, height, 3, o.smoothRadius, smooth);
+  return gradientMagInto(smooth, width, height, 3, out);
+}
+
+function interleave(planes: readonly Float32Array[]): Float32Array {
+  const ch = planes.length;
+  const n = planes[0]!.length;
+  const out = new Float32Array(ch * n);
+  for (let c = 0; c < ch; c++) {
+    const p = planes[c]!;
+    for (let i = 0; i < n; i++) out[i * ch + c] = p[i]!;
+  }
+  return out;
 }
 
 /**
@@ -72,30 +101,34 @@ export function detectEdges(image: RgbImage, opts: DetectEdgesOptions = {}): Edg
   if (width < 2 || height < 2)
     throw new ImageError('detectEdges image', `is ${width}×${height}; at least 2×2 pixels are needed`);
   const o = resolve(opts);
-  let raw: Float32Array;
+  const n = width * height;
+  const raw = new Float32Array(n);
+  // one scratch for the whole call: the smoothed channels, then the orientation's smoothed map and derivatives
+  const scratch = new Float32Array(3 * n);
+  let max: number;
   if (o.scales.length === 1 && o.scales[0] === 1) {
-    raw = gradientMap(image, o);
+    max = gradientMap(image, o, raw, scratch);
   } else {
-    raw = new Float32Array(width * height);
     for (const s of o.scales) {
       const w = Math.max(2, Math.round(width * s));
       const h = Math.max(2, Math.round(height * s));
       const img = w === width && h === height ? image : resizeRgb(image, w, h);
-      let m = gradientMap(img, o);
+      let m: Float32Array = new Float32Array(w * h);
+      gradientMap(img, o, m, w * h <= n ? scratch.subarray(0, 3 * w * h) : new Float32Array(3 * w * h));
       if (w !== width || h !== height) {
         // averaged as is, like the structured forest's multiscale mode averages its per-scale maps
         m = resizeScoreMap({ width: w, height: h, channels: 1, data: m }, width, height).data;
       }
       for (let i = 0; i < raw.length; i++) raw[i] = raw[i]! + m[i]! / o.scales.length;
     }
+    max = 0;
+    for (let i = 0; i < raw.length; i++) if (raw[i]! > max) max = raw[i]!;
   }
-  let max = 0;
-  for (let i = 0; i < raw.length; i++) if (raw[i]! > max) max = raw[i]!;
   if (max > 0) {
-    const inv = max;
-    for (let i = 0; i < raw.length; i++) raw[i] = raw[i]! / inv;
+    for (let i = 0; i < raw.length; i++) raw[i] = raw[i]! / max;
   }
-  const orientation = edgeOrientation(raw, width, height, o.orientationRadius);
+  const orientation = new Float32Array(n);
+  edgeOrientationInto(raw, width, height, o.orientationRadius, orientation, scratch);
   const magnitude = o.nmsRadius > 0 ? edgeNms(raw, orientation, width, height, { radius: o.nmsRadius }) : raw;
   return { width, height, magnitude, orientation };
 }

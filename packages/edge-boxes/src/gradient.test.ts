@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gradient2, gradientMag } from './gradient.js';
+import { gradient2, gradientMag, gradientMagInto } from './gradient.js';
+import { rng } from './test-helpers.js';
 
 describe('gradient2', () => {
   it('gives exact slopes on a plane, with one-sided differences at the borders', () => {
@@ -47,5 +48,23 @@ describe('gradientMag', () => {
       }
     }
     expect(() => gradientMag([], 3, 3)).toThrow(/channel/);
+  });
+});
+
+describe('gradientMagInto (interleaved channels)', () => {
+  it('equals gradientMag of the separate planes bit for bit and returns the maximum', () => {
+    const w = 13;
+    const h = 9;
+    const n = w * h;
+    const rand = rng(3);
+    const inter = Float32Array.from({ length: 3 * n }, () => rand() * 255);
+    // ties between channels: channel 1 repeats channel 0 in the left half
+    for (let i = 0; i < n; i++) if (i % w < w / 2) inter[3 * i + 1] = inter[3 * i]!;
+    const planes = [0, 1, 2].map((c) => Float32Array.from({ length: n }, (_, i) => inter[3 * i + c]!));
+    const want = gradientMag(planes, w, h);
+    const got = new Float32Array(n);
+    const max = gradientMagInto(inter, w, h, 3, got);
+    expect(Array.from(got)).toEqual(Array.from(want));
+    expect(max).toBe(Math.max(...want));
   });
 });

@@ -8,6 +8,18 @@ export function gradient2(src: Float32Array, width: number, height: number): { g
   if (width < 2 || height < 2) throw new ImageError('gradient2', `plane must be at least 2×2, got ${width}×${height}`);
   const gx = new Float32Array(width * height);
   const gy = new Float32Array(width * height);
+  gradient2Into(src, width, height, gx, gy);
+  return { gx, gy };
+}
+
+/** {@link gradient2} into `gx`, `gy` (no checks). */
+export function gradient2Into(
+  src: Float32Array,
+  width: number,
+  height: number,
+  gx: Float32Array,
+  gy: Float32Array,
+): void {
   for (let y = 0; y < height; y++) {
     const o = y * width;
     gx[o] = src[o + 1]! - src[o]!;
@@ -23,7 +35,6 @@ export function gradient2(src: Float32Array, width: number, height: number): { g
     const o = y * width;
     for (let x = 0; x < width; x++) gy[o + x] = (src[o + width + x]! - src[o - width + x]!) * 0.5;
   }
-  return { gx, gy };
 }
 
 /**
@@ -63,4 +74,62 @@ export function gradientMag(planes: readonly Float32Array[], width: number, heig
   }
   for (let i = 0; i < n; i++) best[i] = Math.sqrt(best[i]!);
   return best;
+}
+
+/**
+ * {@link gradientMag} of `channels` interleaved planes (e.g. a smoothed RGB image) into `out`, in one sweep; the
+ * same float32 roundings, so the same bits. Returns the largest magnitude (for the normalisation).
+ */
+export function gradientMagInto(
+  src: Float32Array,
+  width: number,
+  height: number,
+  channels: number,
+  out: Float32Array,
+): number {
+  const f = Math.fround;
+  const ch = channels;
+  const rowLen = width * ch;
+  let max = 0;
+  for (let y = 0; y < height; y++) {
+    const o = y * rowLen;
+    const up = y === 0 ? o : o - rowLen;
+    const down = y === height - 1 ? o : o + rowLen;
+    const half = y === 0 || y === height - 1 ? 1 : 0.5;
+    for (let x = 0; x < width; x++) {
+      const i = o + x * ch;
+      const l = x === 0 ? i : i - ch;
+      const r = x === width - 1 ? i : i + ch;
+      const hx = x === 0 || x === width - 1 ? 1 : 0.5;
+      const d = down + x * ch;
+      const u = up + x * ch;
+      let best: number;
+      if (ch === 3) {
+        // unrolled: channel 0 first, a later channel only if strictly larger
+        const gx0 = f((src[r]! - src[l]!) * hx);
+        const gy0 = f((src[d]! - src[u]!) * half);
+        const gx1 = f((src[r + 1]! - src[l + 1]!) * hx);
+        const gy1 = f((src[d + 1]! - src[u + 1]!) * half);
+        const gx2 = f((src[r + 2]! - src[l + 2]!) * hx);
+        const gy2 = f((src[d + 2]! - src[u + 2]!) * half);
+        best = f(f(gx0 * gx0) + f(gy0 * gy0));
+        const m1 = f(f(gx1 * gx1) + f(gy1 * gy1));
+        if (m1 > best) best = m1;
+        const m2 = f(f(gx2 * gx2) + f(gy2 * gy2));
+        if (m2 > best) best = m2;
+      } else {
+        best = 0;
+        for (let c = 0; c < ch; c++) {
+          const gx = f((src[r + c]! - src[l + c]!) * hx);
+          const gy = f((src[d + c]! - src[u + c]!) * half);
+          const m2 = f(f(gx * gx) + f(gy * gy));
+          if (c === 0 || m2 > best) best = m2;
+        }
+      }
+      const m = f(Math.sqrt(best));
+      out[y * width + x] = m;
+      if (m > max) max = m;
+    }
+  }
+  return max;
 }

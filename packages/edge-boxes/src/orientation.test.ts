@@ -125,3 +125,11 @@ describe('edgeNms', () => {
     expect(out[5 * 10 + 5]).toBeCloseTo(0.5, 6);
   });
 });
+
+describe('edgeOrientation input checks', () => {
+  it('rejects a wrong buffer size, a bad radius and planes under 2×2', () => {
+    expect(() => edgeOrientation(new Float32Array(11), 3, 4)).toThrow(/11 values, expected 3×4/);
+    expect(() => edgeOrientation(new Float32Array(12), 3, 4, 1.5)).toThrow(/radius/);
+    expect(() => edgeOrientation(new Float32Array(3), 3, 1)).toThrow(/2×2/);
+  });
+});
