@@ -23,15 +23,23 @@ export function convTri(src: Float32Array, width: number, height: number, r: num
   return out;
 }
 
-/** {@link convTri} into `out` (no checks). */
-export function convTriPlaneInto(src: Float32Array, width: number, height: number, r: number, out: Float32Array): void {
+/** {@link convTri} into `out` (no checks); `scratch` (≥ width·height, any contents) spares the float64 plane. */
+export function convTriPlaneInto(
+  src: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  out: Float32Array,
+  scratch?: Float64Array,
+): void {
   if (r === 0) {
     out.set(src);
     return;
   }
   // The triangle is two box filters of width r+1 in a row: with running sums each pass costs O(1) per pixel.
   const norm = 1 / (r + 1) ** 4; // (r+1)² per 1-D pass
-  const tmp = new Float64Array(width * height);
+  // every value of tmp is written before it is read: a caller's scratch needs no zeroing
+  const tmp = scratch && scratch.length >= width * height ? scratch : new Float64Array(width * height);
   const padW = width + 2 * r;
   const line = new Float64Array(padW);
   const box = new Float64Array(width + r);

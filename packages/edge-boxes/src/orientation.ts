@@ -37,7 +37,10 @@ export function edgeOrientationInto(
   const s = scratch.subarray(0, n);
   const ox = scratch.subarray(n, 2 * n);
   const oy = scratch.subarray(2 * n, 3 * n);
-  convTriPlaneInto(edge, width, height, radius, s);
+  // convTri's float64 row sums can live in the bytes of ox, oy, which are written only after it (8 bytes a pixel)
+  const at = ox.byteOffset;
+  const tmp = at % 8 === 0 ? new Float64Array(ox.buffer, at, n) : undefined;
+  convTriPlaneInto(edge, width, height, radius, s, tmp);
   gradient2Into(s, width, height, ox, oy);
   // Oxx = ∂x Ox, Oxy = ∂x Oy, Oyy = ∂y Oy with gradient2's stencils, rounded to float32 as its arrays would be
   for (let y = 0; y < height; y++) {
