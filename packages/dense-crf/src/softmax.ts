@@ -21,7 +21,11 @@ for (let i = 0; i < 401; i++) POW2[i] = 2 ** (i - 200);
  * `b.array().exp()` on packets of 4): Cephes range reduction, degree-6 polynomial, `pldexp` in four factors.
  */
 export function eigenExpf(xIn: number): number {
-  const x = Math.max(Math.min(xIn, EXP_HI), EXP_LO);
+  return Math.max(packetExp(Math.max(Math.min(xIn, EXP_HI), EXP_LO)), xIn);
+}
+
+/** Eigen's range reduction, polynomial and pldexp for an already clamped x. */
+function packetExp(x: number): number {
   const m = Math.floor(f32(f32(x * LOG2EF) + 0.5));
   let r = f32(f32(m * C1) + x);
   r = f32(f32(m * C2) + r);
@@ -36,7 +40,7 @@ export function eigenExpf(xIn: number): number {
   y = f32(f32(y * r2) + y2);
   // pldexp_generic: y·2^b·2^b·2^b·2^(m−3b), b = floor(m/4), in float32. For |m| ≤ 128 the first three products are
   // normal floats (exact), so only the last rounds: the same as rounding y·2^m (exact in double) once.
-  return Math.max(f32(y * (POW2[m + 200] as number)), xIn);
+  return f32(y * (POW2[m + 200] as number));
 }
 
 /**
@@ -73,19 +77,7 @@ export const FLUSH = 2 ** -100;
  */
 function flushedExp(x: number): number {
   if (x < -80) return 0;
-  const m = Math.floor(f32(f32(x * LOG2EF) + 0.5));
-  let r = f32(f32(m * C1) + x);
-  r = f32(f32(m * C2) + r);
-  const r2 = f32(r * r);
-  const r3 = f32(r2 * r);
-  let y = f32(f32(P0 * r) + P1);
-  let y1 = f32(f32(P3 * r) + P4);
-  const y2 = f32(r + 1);
-  y = f32(f32(y * r) + P2);
-  y1 = f32(f32(y1 * r) + P5);
-  y = f32(f32(y * r3) + y1);
-  y = f32(f32(y * r2) + y2);
-  const e = f32(y * (POW2[m + 200] as number));
+  const e = packetExp(x);
   return e < FLUSH ? 0 : e;
 }
 

@@ -51,7 +51,7 @@ export function convTriPlaneInto(
       line[i] = src[o + xIdx[i]!]!;
       line[padW - 1 - i] = src[o + xIdx[padW - 1 - i]!]!;
     }
-    boxBoxRow(line, box, tmp, o, width, r);
+    boxBoxRow(line, box, tmp, o, width, r, 1);
   }
   // along y, the same two running sums over whole rows; the first sum's rows live in a ring of r+2 (only rows
   // y−1 … y+r are ever read), computed in the same order with the same additions as a full array
@@ -88,8 +88,19 @@ export function convTriPlaneInto(
   }
 }
 
-/** One row of the horizontal pass: box sums of the padded `line` into `box`, box sums of those into tmp[o…]. */
-function boxBoxRow(line: Float64Array, box: Float64Array, tmp: Float64Array, o: number, width: number, r: number) {
+/**
+ * One row of the horizontal pass: box sums of the padded `line` into `box`, box sums of those into
+ * tmp[o + x·stride].
+ */
+function boxBoxRow(
+  line: Float64Array,
+  box: Float64Array,
+  tmp: Float64Array,
+  o: number,
+  width: number,
+  r: number,
+  stride: number,
+) {
   let s = 0;
   for (let t = 0; t <= r; t++) s += line[t]!;
   box[0] = s;
@@ -102,7 +113,7 @@ function boxBoxRow(line: Float64Array, box: Float64Array, tmp: Float64Array, o: 
   tmp[o] = s;
   for (let x = 1; x < width; x++) {
     s += box[x + r]! - box[x - 1]!;
-    tmp[o + x] = s;
+    tmp[o + x * stride] = s;
   }
 }
 
@@ -165,20 +176,7 @@ export function convTriInto(
     for (let c = 0; c < ch; c++) {
       const oc = o + c;
       for (let i = 0; i < padW; i++) line[i] = src[oc + xIdx[i]!]!;
-      let s = 0;
-      for (let t = 0; t <= r; t++) s += line[t]!;
-      box[0] = s;
-      for (let i = 1; i < width + r; i++) {
-        s += line[i + r]! - line[i - 1]!;
-        box[i] = s;
-      }
-      s = 0;
-      for (let t = 0; t <= r; t++) s += box[t]!;
-      tmp[oc] = s;
-      for (let x = 1; x < width; x++) {
-        s += box[x + r]! - box[x - 1]!;
-        tmp[oc + x * ch] = s;
-      }
+      boxBoxRow(line, box, tmp, oc, width, r, ch);
     }
   }
   // along y, the same two running sums over whole rows (element-wise, so the channels need no care); the first

@@ -151,76 +151,40 @@ export class BoxScorer {
     let vb = v;
     let n = 0;
     const { hRuns, hIdx, vRuns, vIdx } = ix;
-    const rowTop = y0 * (W + 1);
-    for (
-      let c = hIdx[x0 * H + y0]!, i = rowTop + (c >> 1) - (c & 1), e = rowTop + (hIdx[x1 * H + y0]! >> 1);
-      i < e;
-      i++
-    ) {
-      const j = hRuns[i]!;
-      if (dm[2 * j] !== sId) {
-        const jx = anchors[2 * j]!;
-        const jy = anchors[2 * j + 1]!;
-        if (jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1) {
-          sIn[n] = 1;
-          vb = f(vb - mag[j]!);
-        } else sIn[n] = 0;
-        sIds[n] = j;
-        sWts[n] = 1;
-        dm[2 * j] = sId;
-        dm[2 * j + 1] = n++;
+    // the groups cut by the four sides, in the C++ order: top row, bottom row, left column, right column
+    for (let side = 0; side < 4; side++) {
+      let runs: Int32Array;
+      let i: number;
+      let e: number;
+      if (side < 2) {
+        const y = side === 0 ? y0 : y1;
+        const row = y * (W + 1);
+        const c = hIdx[x0 * H + y]!;
+        runs = hRuns;
+        i = row + (c >> 1) - (c & 1);
+        e = row + (hIdx[x1 * H + y]! >> 1);
+      } else {
+        const x = side === 2 ? x0 : x1;
+        const col = x * (H + 1);
+        const c = vIdx[x * H + y0]!;
+        runs = vRuns;
+        i = col + (c >> 1) - (c & 1);
+        e = col + (vIdx[x * H + y1]! >> 1);
       }
-    }
-    const rowBot = y1 * (W + 1);
-    for (
-      let c = hIdx[x0 * H + y1]!, i = rowBot + (c >> 1) - (c & 1), e = rowBot + (hIdx[x1 * H + y1]! >> 1);
-      i < e;
-      i++
-    ) {
-      const j = hRuns[i]!;
-      if (dm[2 * j] !== sId) {
-        const jx = anchors[2 * j]!;
-        const jy = anchors[2 * j + 1]!;
-        if (jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1) {
-          sIn[n] = 1;
-          vb = f(vb - mag[j]!);
-        } else sIn[n] = 0;
-        sIds[n] = j;
-        sWts[n] = 1;
-        dm[2 * j] = sId;
-        dm[2 * j + 1] = n++;
-      }
-    }
-    const colL = x0 * (H + 1);
-    for (let c = vIdx[x0 * H + y0]!, i = colL + (c >> 1) - (c & 1), e = colL + (vIdx[x0 * H + y1]! >> 1); i < e; i++) {
-      const j = vRuns[i]!;
-      if (dm[2 * j] !== sId) {
-        const jx = anchors[2 * j]!;
-        const jy = anchors[2 * j + 1]!;
-        if (jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1) {
-          sIn[n] = 1;
-          vb = f(vb - mag[j]!);
-        } else sIn[n] = 0;
-        sIds[n] = j;
-        sWts[n] = 1;
-        dm[2 * j] = sId;
-        dm[2 * j + 1] = n++;
-      }
-    }
-    const colR = x1 * (H + 1);
-    for (let c = vIdx[x1 * H + y0]!, i = colR + (c >> 1) - (c & 1), e = colR + (vIdx[x1 * H + y1]! >> 1); i < e; i++) {
-      const j = vRuns[i]!;
-      if (dm[2 * j] !== sId) {
-        const jx = anchors[2 * j]!;
-        const jy = anchors[2 * j + 1]!;
-        if (jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1) {
-          sIn[n] = 1;
-          vb = f(vb - mag[j]!);
-        } else sIn[n] = 0;
-        sIds[n] = j;
-        sWts[n] = 1;
-        dm[2 * j] = sId;
-        dm[2 * j + 1] = n++;
+      for (; i < e; i++) {
+        const j = runs[i]!;
+        if (dm[2 * j] !== sId) {
+          const jx = anchors[2 * j]!;
+          const jy = anchors[2 * j + 1]!;
+          if (jx >= x0 && jx <= x1 && jy >= y0 && jy <= y1) {
+            sIn[n] = 1;
+            vb = f(vb - mag[j]!);
+          } else sIn[n] = 0;
+          sIds[n] = j;
+          sWts[n] = 1;
+          dm[2 * j] = sId;
+          dm[2 * j + 1] = n++;
+        }
       }
     }
 
